@@ -1,0 +1,156 @@
+/**
+ * Wiring only: build the program, register the commands, map errors to exit codes.
+ * The only module that touches process.argv / process.exitCode.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import type { App } from "./commands/app.js";
+import { register as registerBranch } from "./commands/branch/branch.js";
+import { register as registerCheck } from "./commands/check/check.js";
+import { register as registerMilestoneReport } from "./commands/milestone/report.js";
+import { register as registerProjectInit } from "./commands/project/init.js";
+import { createContext } from "./context.js";
+import { CliError, ExitCode } from "./errors.js";
+import type { Prompter } from "./io/prompter.js";
+import { systemStreams, type Env, type IOStreams } from "./io/streams.js";
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+export interface RunOptions {
+  argv: readonly string[];
+  io: IOStreams;
+  env: Env;
+  cwd: string;
+  now?: () => Date;
+  prompter?: Prompter;
+}
+
+export function buildProgram(app: App): Command {
+  const { io } = app.ctx;
+  const program = new Command("cloud")
+    .description("Projects, milestones and tasks the way the Cloud team works: DoR/DoD gates, Jira branches, milestone reports.")
+    .version(version(), "-V, --version", "print the version")
+    .option("--debug", "print stack traces and request details on errors (also CLOUD_DEBUG=1)")
+    .helpOption("-h, --help", "show help")
+    .addHelpCommand(false)
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
+  program.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (s, write) => write(s.replace(/^error: /, "error: ")),
+  });
+  program.addHelpText(
+    "after",
+    `
+Examples:
+  cloud project init "Add support for a new region" --dri @alice
+  cloud dor check
+  cloud branch CLOUD-42
+  cloud milestone report --owner acme --project 7 --format markdown
+
+Exit codes: 0 ok, 1 the answer is no, 2 usage/config/input error, 3 remote failure, 130 interrupted.
+`,
+  );
+  registerProjectInit(program, app);
+  registerCheck(program, app, "dor");
+  registerCheck(program, app, "dod");
+  registerBranch(program, app);
+  registerMilestoneReport(program, app);
+  applyRecursively(program, (cmd) => cmd.exitOverride().configureOutput(program.configureOutput()));
+  return program;
+}
+
+function applyRecursively(cmd: Command, fn: (c: Command) => void): void {
+  fn(cmd);
+  for (const sub of cmd.commands) applyRecursively(sub, fn);
+}
+
+/** Run the CLI in-process and return its exit code. Never calls process.exit. */
+export async function runCli(options: RunOptions): Promise<number> {
+  let debug = isTruthy(options.env.CLOUD_DEBUG);
+  const ctx = createContext({
+    io: options.io,
+    env: options.env,
+    cwd: options.cwd,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.prompter ? { prompter: options.prompter } : {}),
+    get debug() {
+      return debug;
+    },
+  });
+  const app: App = { ctx, exitCode: ExitCode.ok };
+  const program = buildProgram(app);
+  program.hook("preAction", (root) => {
+    if (root.opts().debug) debug = true;
+  });
+  // Read --debug before parsing so that errors raised while parsing honour it too.
+  if (options.argv.includes("--debug")) debug = true;
+  try {
+    await program.parseAsync([...options.argv], { from: "user" });
+    return app.exitCode;
+  } catch (error) {
+    return reportError(error, options.io, options.env, debug);
+  }
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}
+
+const SECRET_VARIABLES = ["GH_TOKEN", "GITHUB_TOKEN", "JIRA_API_TOKEN", "JIRA_EMAIL"];
+
+/** Replace every secret from the environment with a placeholder. */
+export function redact(text: string, env: Env): string {
+  let out = text;
+  for (const name of SECRET_VARIABLES) {
+    const secret = env[name];
+    if (secret && secret.length >= 4) out = out.split(secret).join(`<${name}>`);
+  }
+  return out;
+}
+
+function reportError(error: unknown, io: IOStreams, env: Env, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    // commander already printed "error: …" on stderr.
+    return ExitCode.usage;
+  }
+  const write = (s: string) => io.stderr.write(redact(s, env));
+  if (error instanceof CliError) {
+    const message = sentence(error.message);
+    write(`error: ${message}${error.hint ? ` ${sentence(error.hint)}` : ""}\n`);
+    if (debug) write(`${describeCause(error)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  write(`error: unexpected failure: ${sentence(message)} Run again with --debug for details, and report it if it persists.\n`);
+  if (debug) write(`${describeCause(error)}\n`);
+  // An internal failure must never read as success; 1 fails a gate closed.
+  return ExitCode.no;
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    parts.push(current instanceof Error ? (current.stack ?? current.message) : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join("\nCaused by: ");
+}
+
+export async function main(): Promise<void> {
+  const env = process.env;
+  process.exitCode = await runCli({ argv: process.argv.slice(2), io: systemStreams(env), env, cwd: process.cwd() });
+}

@@ -1,0 +1,106 @@
+/**
+ * cloud.config.yaml: the raw schema (what people write, every key optional, unknown keys refused)
+ * and the resolved config (defaults applied). Types come from the schemas.
+ */
+import { z } from "zod";
+
+const nonEmpty = z.string().trim().min(1, "expected a non-empty string");
+
+export const rawConfigSchema = z.strictObject({
+  docs: z
+    .strictObject({
+      dir: nonEmpty.optional(),
+      templates: nonEmpty.nullable().optional(),
+    })
+    .optional(),
+  jira: z
+    .strictObject({
+      host: z.url({ protocol: /^https?$/, error: "expected an http(s) URL such as https://example.atlassian.net" }).nullable().optional(),
+      project: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_]{1,9}$/, "expected a Jira project key such as CLOUD")
+        .transform((s) => s.toUpperCase())
+        .nullable()
+        .optional(),
+      storyPointsField: nonEmpty.nullable().optional(),
+    })
+    .optional(),
+  github: z
+    .strictObject({
+      owner: z
+        .string()
+        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "expected a GitHub login such as acme")
+        .nullable()
+        .optional(),
+      project: z.number().int().positive("expected a project number such as 7").nullable().optional(),
+      milestoneField: nonEmpty.optional(),
+      statusField: nonEmpty.optional(),
+      doneValues: z.array(nonEmpty).min(1, "expected at least one value").optional(),
+      estimateField: nonEmpty.optional(),
+    })
+    .optional(),
+  branch: z
+    .strictObject({
+      format: nonEmpty
+        .refine((s) => s.includes("{key}"), "expected a format containing {key}, so the branch links to its issue")
+        .refine((s) => !/\{(?!slug\}|key\}|type\})[^}]*\}/.test(s), "expected only the placeholders {slug}, {key} and {type}")
+        .optional(),
+      maxLength: z.number().int().min(20, "expected at least 20").max(255, "expected at most 255").optional(),
+    })
+    .optional(),
+});
+
+export type RawConfig = z.infer<typeof rawConfigSchema>;
+
+export interface Config {
+  docs: { dir: string; templates: string | null };
+  jira: { host: string | null; project: string | null; storyPointsField: string | null };
+  github: {
+    owner: string | null;
+    project: number | null;
+    milestoneField: string;
+    statusField: string;
+    doneValues: string[];
+    estimateField: string;
+  };
+  branch: { format: string; maxLength: number };
+}
+
+export const defaultConfig: Config = {
+  docs: { dir: "docs/projects", templates: null },
+  jira: { host: null, project: null, storyPointsField: null },
+  github: {
+    owner: null,
+    project: null,
+    milestoneField: "Milestone",
+    statusField: "Status",
+    doneValues: ["Done"],
+    estimateField: "Estimate",
+  },
+  branch: { format: "{slug}-{key}", maxLength: 60 },
+};
+
+/** Defaults under the file; flags and environment are applied by the commands that read them. */
+export function resolveConfig(raw: RawConfig): Config {
+  const d = defaultConfig;
+  return {
+    docs: { dir: raw.docs?.dir ?? d.docs.dir, templates: raw.docs?.templates ?? d.docs.templates },
+    jira: {
+      host: raw.jira?.host ?? d.jira.host,
+      project: raw.jira?.project ?? d.jira.project,
+      storyPointsField: raw.jira?.storyPointsField ?? d.jira.storyPointsField,
+    },
+    github: {
+      owner: raw.github?.owner ?? d.github.owner,
+      project: raw.github?.project ?? d.github.project,
+      milestoneField: raw.github?.milestoneField ?? d.github.milestoneField,
+      statusField: raw.github?.statusField ?? d.github.statusField,
+      doneValues: raw.github?.doneValues ?? d.github.doneValues,
+      estimateField: raw.github?.estimateField ?? d.github.estimateField,
+    },
+    branch: {
+      format: raw.branch?.format ?? d.branch.format,
+      maxLength: raw.branch?.maxLength ?? d.branch.maxLength,
+    },
+  };
+}

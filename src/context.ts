@@ -1,0 +1,73 @@
+/**
+ * The Context handed to every command: streams, environment, working directory, clock, and lazily
+ * created config, prompter, output, git and remote clients. Commands never touch `process`.
+ */
+import type { LoadedConfig } from "./config/load.js";
+import type { GitHubClient } from "./clients/github/index.js";
+import type { JiraClient } from "./clients/jira/index.js";
+import type { Git } from "./git/git.js";
+import type { Output } from "./io/output.js";
+import type { Prompter } from "./io/prompter.js";
+import type { Env, IOStreams } from "./io/streams.js";
+
+export interface Context {
+  readonly io: IOStreams;
+  readonly env: Env;
+  readonly cwd: string;
+  readonly debug: boolean;
+  now(): Date;
+  /** An AbortSignal that fires on Ctrl-C. */
+  readonly signal: AbortSignal;
+  config(): Promise<LoadedConfig>;
+  output(): Promise<Output>;
+  prompter(): Promise<Prompter>;
+  git(): Promise<Git>;
+  jira(): Promise<JiraClient>;
+  github(): Promise<GitHubClient>;
+}
+
+export interface ContextOptions {
+  io: IOStreams;
+  env: Env;
+  cwd: string;
+  debug?: boolean;
+  now?: () => Date;
+  signal?: AbortSignal;
+  /** Tests inject a scripted prompter; otherwise @inquirer/prompts on our streams. */
+  prompter?: Prompter;
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
+export function createContext(options: ContextOptions): Context {
+  const { io, env, cwd } = options;
+  const config = once(async () => (await import("./config/load.js")).loadConfig(cwd));
+  return {
+    io,
+    env,
+    cwd,
+    get debug() {
+      return options.debug ?? false;
+    },
+    now: options.now ?? (() => new Date()),
+    signal: options.signal ?? new AbortController().signal,
+    config,
+    output: once(async () => (await import("./io/output.js")).createOutput(io)),
+    prompter: once(async () => options.prompter ?? (await import("./io/prompter.js")).createInquirerPrompter(io)),
+    git: once(async () => (await import("./git/git.js")).createGit(cwd, env)),
+    jira: once(async () => {
+      const { connectJira } = await import("./clients/jira/index.js");
+      return connectJira({ env, config: (await config()).config });
+    }),
+    github: once(async () => {
+      const { connectGitHub } = await import("./clients/github/index.js");
+      return connectGitHub({ env, config: (await config()).config });
+    }),
+  };
+}

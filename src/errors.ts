@@ -1,0 +1,79 @@
+/**
+ * Typed errors and the exit-code table of the command-line contract.
+ * Commands throw these; only src/cli.ts turns them into an exit code.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** The answer is "no": unmet criteria, branch exists, nothing to report. */
+  no: 1,
+  /** Usage, configuration or input error. */
+  usage: 2,
+  /** A remote service failed. */
+  remote: 3,
+  interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface CliErrorOptions {
+  /** What the user can do next; printed after the message. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class CliError extends Error {
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string | undefined;
+
+  constructor(message: string, exitCode: ExitCodeValue, options: CliErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = options.hint;
+  }
+}
+
+/** Exit 1: the command ran correctly and the answer is "no". */
+export class RefusedError extends CliError {
+  constructor(message: string, options?: CliErrorOptions) {
+    super(message, ExitCode.no, options);
+  }
+}
+
+/** Exit 2: a flag, argument or value the user gave is wrong or missing. */
+export class UsageError extends CliError {
+  constructor(message: string, options?: CliErrorOptions) {
+    super(message, ExitCode.usage, options);
+  }
+}
+
+/** Exit 2: a file the user wrote (config, front matter) is invalid. Carries its location. */
+export class InputError extends CliError {
+  readonly location: string | undefined;
+
+  constructor(message: string, options: CliErrorOptions & { location?: string } = {}) {
+    super(options.location ? `${options.location}: ${message}` : message, ExitCode.usage, options);
+    this.location = options.location;
+  }
+}
+
+/** Exit 3: Jira, GitHub or the network failed. */
+export class RemoteError extends CliError {
+  readonly status: number | undefined;
+
+  constructor(message: string, options: CliErrorOptions & { status?: number } = {}) {
+    super(message, ExitCode.remote, options);
+    this.status = options.status;
+  }
+}
+
+/** Exit 130: Ctrl-C or a cancelled prompt. */
+export class InterruptedError extends CliError {
+  constructor(message = "Interrupted.") {
+    super(message, ExitCode.interrupted);
+  }
+}
+
+export function isCliError(error: unknown): error is CliError {
+  return error instanceof CliError;
+}

@@ -1,0 +1,45 @@
+/** A prompter that answers from a script and fails the test on any unexpected question. */
+import { InterruptedError } from "../../src/errors.js";
+import type { InputQuestion, Prompter, SelectQuestion } from "../../src/io/prompter.js";
+
+export type Answer = string | boolean | { select: number } | { cancel: true };
+
+export interface ScriptedPrompter extends Prompter {
+  /** Messages of the questions asked, in order. */
+  asked: string[];
+  remaining(): number;
+}
+
+export function scriptedPrompter(answers: Answer[]): ScriptedPrompter {
+  const queue = [...answers];
+  const asked: string[] = [];
+  const next = (message: string): Answer => {
+    asked.push(message);
+    if (queue.length === 0) throw new Error(`unexpected prompt: ${message}`);
+    const answer = queue.shift()!;
+    if (typeof answer === "object" && "cancel" in answer) throw new InterruptedError("Prompt cancelled; nothing was written.");
+    return answer;
+  };
+  return {
+    asked,
+    remaining: () => queue.length,
+    async input(q: InputQuestion) {
+      const answer = next(q.message);
+      const value = answer === "" && q.default !== undefined ? q.default : String(answer);
+      const valid = q.validate?.(value) ?? true;
+      if (valid !== true) throw new Error(`scripted answer '${value}' rejected: ${valid}`);
+      return value;
+    },
+    async confirm(q) {
+      const answer = next(q.message);
+      return typeof answer === "boolean" ? answer : answer === "y";
+    },
+    async select<T>(q: SelectQuestion<T>) {
+      const answer = next(q.message);
+      const index = typeof answer === "object" && "select" in answer ? answer.select : 0;
+      const choice = q.choices[index];
+      if (!choice) throw new Error(`no choice ${index} for: ${q.message}`);
+      return choice.value;
+    },
+  };
+}
