@@ -1,6 +1,92 @@
-import type { Command } from "commander";
-import type { App } from "../app.js";
+/**
+ * `cloud dor check` / `cloud dod check`: judge every criterion of a gate for one project, several,
+ * or every project under the docs folder.
+ */
+import { Option, type Command } from "commander";
+import type { Context } from "../../context.js";
+import type { GateId } from "../../core/gates.js";
+import { action, examples, type App } from "../app.js";
 
-export function register(program: Command, _app: App, gate: "dor" | "dod"): void {
-  program.command(gate).command("check");
+export interface CheckOptions {
+  paths: string[];
+  format: "table" | "json" | "markdown" | "github";
+  offline: boolean;
+}
+
+const GATE_TITLES: Record<GateId, string> = { dor: "Definition of Ready", dod: "Definition of Done" };
+
+export function register(program: Command, app: App, gate: GateId): void {
+  const parent = program.command(gate).description(`the ${GATE_TITLES[gate]} gate`);
+  const check = parent
+    .command("check")
+    .description(`check the ${GATE_TITLES[gate]} of projects (no path: every project under docs.dir)`)
+    .argument("[path...]", "project folders or project.md files")
+    .option("--json", "print one JSON document (same as --format json)")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json", "markdown", "github"]))
+    .option("--offline", "skip criteria that need Jira or GitHub (they show as skipped and do not fail the gate)")
+    .action(
+      action(app, async (paths: string[], opts: { json?: boolean; format?: CheckOptions["format"]; offline?: boolean }) =>
+        run(app.ctx, gate, {
+          paths,
+          format: opts.json ? "json" : (opts.format ?? "table"),
+          offline: opts.offline ?? false,
+        }),
+      ),
+    );
+  examples(check, [
+    `cloud ${gate} check                          # every project under docs.dir`,
+    `cloud ${gate} check docs/projects/new-region  # one project`,
+    `cloud ${gate} check --offline --format github # annotations in GitHub Actions, no network`,
+    `cloud ${gate} check --json | jq '.projects[] | select(.passed | not) | .path'`,
+  ]);
+  check.addHelpText(
+    "after",
+    `\nStatus of a criterion: met, unmet, waived (front matter 'waivers:' with a reason) or skipped (--offline).\nExit status: 0 when no criterion is unmet, 1 when one is, 2 on malformed input.\n`,
+  );
+}
+
+function today(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {
+  const path = await import("node:path");
+  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render }, { fetchLinkedIssues }] = await Promise.all([
+    import("../../project/templates.js"),
+    import("../../project/load.js"),
+    import("../../core/evaluate.js"),
+    import("./format.js"),
+    import("./linked.js"),
+  ]);
+  const [gates, { config, root }] = await Promise.all([loadGates(), ctx.config()]);
+  const gate = gates[gateId];
+
+  let files: string[];
+  if (options.paths.length > 0) {
+    files = await Promise.all(options.paths.map((p) => load.resolveProjectPath(p, ctx.cwd)));
+  } else {
+    const docsDir = path.resolve(root, config.docs.dir);
+    files = await load.discoverProjects(docsDir);
+    if (files.length === 0) {
+      const { RefusedError } = await import("../../errors.js");
+      throw new RefusedError(`no projects found under ${load.displayPath(docsDir, ctx.cwd)}`, {
+        hint: "Create one with `cloud project init`, or pass a project path.",
+      });
+    }
+  }
+  files = [...new Set(files)];
+
+  // Read and validate everything first: a malformed file stops the run before any output.
+  const projects = await Promise.all(files.map((f) => load.loadProject(f, ctx.cwd)));
+  for (const p of projects) checkWaiverIds(p.project, gates);
+
+  const day = today(ctx.now());
+  const refs = projects.flatMap((p) => linkedRefs(gate, p.project.frontMatter, day));
+  const linked = await fetchLinkedIssues(ctx, refs, { offline: options.offline });
+
+  const results = projects.map((p) => evaluate(gate, { ...p, linked, today: day }));
+  const report = { gate: gateId, passed: results.every((r) => r.passed), projects: results };
+  render(report, options.format, await ctx.output(), gate.name);
+  return report.passed ? 0 : 1;
 }

@@ -1,6 +1,197 @@
+/** `cloud project init [title]`: scaffold project.md and rfc.md from templates. */
 import type { Command } from "commander";
-import type { App } from "../app.js";
+import type { Context } from "../../context.js";
+import type { MilestoneInput } from "../../core/scaffold.js";
+import { RefusedError, UsageError } from "../../errors.js";
+import { action, collect, examples, type App } from "../app.js";
 
-export function register(program: Command, _app: App): void {
-  program.command("project").command("init");
+export interface InitOptions {
+  title?: string | undefined;
+  dri?: string | undefined;
+  epic?: string | undefined;
+  stakeholders: string[];
+  milestones: string[];
+  dir?: string | undefined;
+  yes: boolean;
+  force: boolean;
+  dryRun: boolean;
+}
+
+export function register(program: Command, app: App): void {
+  const project = program.command("project").description("projects: scaffold a new one");
+  const init = project
+    .command("init")
+    .description("scaffold a project folder: project.md (front matter) and rfc.md, from templates")
+    .argument("[title]", "the project's title (same as --title)")
+    .option("--title <text>", "the project's title; the folder name is made from it")
+    .option("--dri <handle>", "the directly responsible individual, e.g. @alice")
+    .option("--epic <KEY>", "the Jira epic, e.g. CLOUD-1")
+    .option("--stakeholder <name>", "a stakeholder (repeatable)", collect)
+    .option("--milestone <name@YYYY-MM-DD>", "a milestone and its due date (repeatable)", collect)
+    .option("--dir <docs dir>", "where projects live (default: docs.dir from cloud.config.yaml)")
+    .option("-y, --yes", "take the defaults and never prompt")
+    .option("--force", "overwrite existing files")
+    .option("--dry-run", "print what would be written and write nothing")
+    .action(
+      action(app, async (title: string | undefined, opts: Record<string, unknown>) =>
+        run(app.ctx, {
+          title: (opts.title as string | undefined) ?? title,
+          dri: opts.dri as string | undefined,
+          epic: opts.epic as string | undefined,
+          stakeholders: (opts.stakeholder as string[] | undefined) ?? [],
+          milestones: (opts.milestone as string[] | undefined) ?? [],
+          dir: opts.dir as string | undefined,
+          yes: Boolean(opts.yes),
+          force: Boolean(opts.force),
+          dryRun: Boolean(opts.dryRun),
+        }),
+      ),
+    );
+  examples(init, [
+    `cloud project init                                  # asks for what it needs`,
+    `cloud project init "Add support for a new region" --dri @alice --epic CLOUD-1 \\`,
+    `    --stakeholder "@bob (Product)" --milestone "M1: POC@2026-12-15" --yes`,
+    `cloud project init "New region" --dri @alice --dry-run`,
+  ]);
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function validDate(s: string): boolean {
+  if (!DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
+
+/** "M1: POC@2026-12-15" → { name: "M1: POC", due: "2026-12-15" }; the last @ separates. */
+export function parseMilestone(text: string): MilestoneInput {
+  const at = text.lastIndexOf("@");
+  const name = at === -1 ? "" : text.slice(0, at).trim();
+  const due = at === -1 ? "" : text.slice(at + 1).trim();
+  if (!name || !validDate(due)) {
+    throw new UsageError(`--milestone '${text}' is not 'name@YYYY-MM-DD'`, { hint: `Write it like --milestone "M1: POC@2026-12-15".` });
+  }
+  return { name, due };
+}
+
+function today(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+async function ask(ctx: Context, options: InitOptions): Promise<InitOptions> {
+  const prompter = await ctx.prompter();
+  const { parseIssueRef } = await import("../../core/linked.js");
+  const filled = { ...options };
+  const required = (what: string) => (v: string) => (v.trim() !== "" ? true : `${what} is required`);
+  filled.title ??= (await prompter.input({ message: "Project title", validate: required("A title") })).trim();
+  filled.dri ??= (await prompter.input({ message: "DRI (directly responsible individual)", validate: required("A DRI") })).trim();
+  if (filled.epic === undefined) {
+    const epic = await prompter.input({
+      message: "Jira epic (optional, e.g. CLOUD-1)",
+      default: "",
+      validate: (v) => (v.trim() === "" || parseIssueRef(v)?.kind === "jira" ? true : "expected a Jira key such as CLOUD-1"),
+    });
+    filled.epic = epic.trim() || undefined;
+  }
+  if (options.stakeholders.length === 0) {
+    const answer = await prompter.input({ message: "Stakeholders (optional, comma-separated)", default: "" });
+    filled.stakeholders = answer.split(",").map((s) => s.trim()).filter(Boolean);
+  }
+  if (options.milestones.length === 0) {
+    const answer = await prompter.input({
+      message: "Milestones (optional, name@YYYY-MM-DD separated by ;)",
+      default: "",
+      validate: (v) => {
+        try {
+          v.split(";").map((s) => s.trim()).filter(Boolean).forEach(parseMilestone);
+          return true;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    });
+    filled.milestones = answer.split(";").map((s) => s.trim()).filter(Boolean);
+  }
+  return filled;
+}
+
+export async function run(ctx: Context, input: InitOptions): Promise<number> {
+  const path = await import("node:path");
+  const { existsSync } = await import("node:fs");
+  let options = input;
+  if (ctx.io.canPrompt && !options.yes) options = await ask(ctx, options);
+
+  const title = options.title?.trim();
+  const dri = options.dri?.trim();
+  if (!title) throw new UsageError("a title is required", { hint: "Pass it as an argument or with --title." });
+  if (!dri) throw new UsageError("a DRI is required", { hint: "Pass --dri @handle." });
+  const milestones = options.milestones.map(parseMilestone);
+  const [{ parseIssueRef }, { slugify }, { renderProject }, { loadGates, readTemplate }, files, { config, root }] = await Promise.all([
+    import("../../core/linked.js"),
+    import("../../core/names.js"),
+    import("../../core/scaffold.js"),
+    import("../../project/templates.js"),
+    import("../../io/files.js"),
+    ctx.config(),
+  ]);
+  let epic: string | undefined;
+  if (options.epic) {
+    const ref = parseIssueRef(options.epic);
+    if (ref?.kind !== "jira") throw new UsageError(`--epic '${options.epic}' is not a Jira key`, { hint: "Use a key such as CLOUD-1." });
+    epic = ref.key;
+  }
+
+  const slug = slugify(title);
+  if (!slug) {
+    throw new UsageError(`cannot make a folder name from the title '${title}'`, { hint: "Use a title with some ASCII letters or digits." });
+  }
+  const docsDir = options.dir ? path.resolve(ctx.cwd, options.dir) : path.resolve(root, config.docs.dir);
+  const projectDir = path.resolve(docsDir, slug);
+  // The slug is [a-z0-9-] only; this guards the invariant that it never leaves the docs folder.
+  if (path.dirname(projectDir) !== docsDir) throw new UsageError(`refusing to write outside ${docsDir}`);
+
+  const templatesDir = config.docs.templates ? path.resolve(root, config.docs.templates) : null;
+  const [gates, projectTemplate, rfcTemplate] = await Promise.all([
+    loadGates(),
+    readTemplate("project.md", templatesDir),
+    readTemplate("rfc.md", templatesDir),
+  ]);
+  const rendered = renderProject({ project: projectTemplate, rfc: rfcTemplate }, gates, {
+    title,
+    dri,
+    epic,
+    stakeholders: options.stakeholders.map((s) => s.trim()).filter(Boolean),
+    milestones,
+    date: today(ctx.now()),
+  });
+  const targets = [
+    { file: path.join(projectDir, "project.md"), content: rendered.project },
+    { file: path.join(projectDir, "rfc.md"), content: rendered.rfc },
+  ];
+  const shown = (file: string) => path.relative(ctx.cwd, file).split(path.sep).join("/");
+
+  const existing = targets.filter((t) => existsSync(t.file));
+  if (existing.length > 0 && !options.force) {
+    throw new RefusedError(`${existing.map((t) => shown(t.file)).join(" and ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written`, {
+      hint: "Pass --force to overwrite, or choose another title.",
+    });
+  }
+
+  const out = await ctx.output();
+  if (options.dryRun) {
+    for (const t of targets) {
+      out.line(`=== ${shown(t.file)} (dry run: not written) ===`);
+      out.line(t.content.trimEnd());
+      out.line();
+    }
+    return 0;
+  }
+  for (const t of targets) {
+    if (options.force) await files.writeFileAtomic(t.file, t.content);
+    else await files.createFileAtomic(t.file, t.content);
+    out.line(shown(t.file));
+  }
+  if (ctx.io.stderrIsTTY) out.info(`Next: write the RFC, then run \`cloud dor check ${shown(projectDir)}\`.`);
+  return 0;
 }

@@ -1,0 +1,344 @@
+/**
+ * One GraphQL request to GitHub, done properly: a named operation, a timeout, bounded retries
+ * (502/503/504, secondary rate limits, a primary rate limit that resets within a minute), the answer
+ * checked with zod, and every failure turned into one of our errors with a sentence a person can act on.
+ * @octokit/graphql is imported here, lazily, so `cloud --help` never loads it.
+ */
+import type { z } from "zod";
+import { CliError, InterruptedError, RemoteError } from "../../errors.js";
+import { parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from "../retry.js";
+import { displayUrl, type Token } from "./token.js";
+
+/** A named GraphQL query and the zod schema its `data` must match. */
+export interface Operation<T> {
+  readonly name: string;
+  readonly text: string;
+  readonly data: z.ZodType<T>;
+}
+
+/** Declare an operation; its name is read from the text, so every operation is necessarily named. */
+export function operation<T>(text: string, data: z.ZodType<T>): Operation<T> {
+  const name = /^\s*query\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(text)?.[1];
+  if (!name) throw new Error(`GraphQL operations must be named queries: ${text.slice(0, 40)}`);
+  return { name, text, data };
+}
+
+/** One entry of a GraphQL response's `errors`, as GitHub sends it. */
+export interface GraphQLErrorInfo {
+  type?: string;
+  message: string;
+  path?: (string | number)[];
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /**
+   * GraphQL errors that still leave the data usable, such as NOT_FOUND for one aliased lookup
+   * (GitHub answers those with null at that path). Any other error fails the call.
+   */
+  tolerate?: (error: GraphQLErrorInfo) => boolean;
+  /** Told, in one sentence, when the call waits before retrying. */
+  onWait?: (message: string) => void;
+}
+
+export interface Answer<T> {
+  data: T;
+  /** The tolerated errors. */
+  errors: GraphQLErrorInfo[];
+}
+
+export interface Transport {
+  readonly endpoint: URL;
+  request<T>(op: Operation<T>, variables: Record<string, unknown>, options?: CallOptions): Promise<Answer<T>>;
+}
+
+export interface TransportOptions {
+  endpoint: URL;
+  token: Token;
+  /** Per attempt. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Wait for a primary rate limit only when it resets within this long. */
+const PRIMARY_RESET_WAIT_MS = 60_000;
+
+/**
+ * Retry-After on a secondary rate limit is typically up to 60 s, so single waits may be that long;
+ * the total stays bounded.
+ */
+const GITHUB_RETRY_POLICY: Partial<RetryPolicy> = { attempts: 4, maxDelayMs: PRIMARY_RESET_WAIT_MS + 1_000, maxTotalMs: 120_000 };
+
+/** What went wrong with one attempt, in our terms. */
+type Failure =
+  | { kind: "interrupted" }
+  | { kind: "timeout" }
+  | { kind: "network"; message: string; transient: boolean }
+  | { kind: "http"; status: number; message: string }
+  | { kind: "secondary-rate-limit"; status: number; retryAfterMs: number | undefined }
+  | { kind: "primary-rate-limit"; resetAt: number | undefined }
+  | { kind: "graphql"; errors: GraphQLErrorInfo[] }
+  | { kind: "unexpected"; message: string };
+
+/** Socket-level failures worth one more try; a refused connection or a bad host name is not. */
+const TRANSIENT_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
+/** Split the endpoint the way @octokit/graphql wants it: it appends `url` to `baseUrl`. */
+export function splitEndpoint(endpoint: URL): { baseUrl: string; url: string } {
+  const path = endpoint.pathname;
+  const cut = path.lastIndexOf("/");
+  return { baseUrl: `${endpoint.origin}${path.slice(0, cut)}`, url: path.slice(cut) || "/" };
+}
+
+export async function createTransport(options: TransportOptions): Promise<Transport> {
+  const { graphql } = await import("@octokit/graphql");
+  const { endpoint, token } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const policy = { ...GITHUB_RETRY_POLICY, ...options.retry };
+  // A GITHUB_GRAPHQL_URL such as http://127.0.0.1:PORT/graphql must not become …/graphql/graphql.
+  const gql = graphql.defaults({ ...splitEndpoint(endpoint), headers: { authorization: `bearer ${token.value}` } });
+
+  async function attempt<T>(op: Operation<T>, variables: Record<string, unknown>, call: CallOptions): Promise<Answer<T>> {
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
+    try {
+      const data = await gql<unknown>(op.text, { ...variables, operationName: op.name, request: { signal } });
+      return { data: check(op, data), errors: [] };
+    } catch (error) {
+      if (call.signal?.aborted) throw new Attempt({ kind: "interrupted" }, error);
+      if (timer.signal.aborted) throw new Attempt({ kind: "timeout" }, error);
+      const failure = classify(error);
+      // Partial data: keep it when every error is one the caller expects.
+      if (failure.kind === "graphql" && call.tolerate && failure.errors.every(call.tolerate)) {
+        const data = (error as { data?: unknown }).data;
+        if (data !== null && data !== undefined) return { data: check(op, data), errors: failure.errors };
+      }
+      if (error instanceof CliError) throw error;
+      throw new Attempt(failure, error);
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  return {
+    endpoint,
+    async request(op, variables, call = {}) {
+      let attempts = 0;
+      try {
+        return await withRetry(
+          (n) => {
+            attempts = n;
+            return attempt(op, variables, call);
+          },
+          {
+            policy,
+            ...(call.signal ? { signal: call.signal } : {}),
+            decide: (error) => (error instanceof Attempt ? decide(error.failure) : { retry: false }),
+            onRetry: ({ attempt: n, delayMs, error }) => {
+              if (error instanceof Attempt) call.onWait?.(waitMessage(error.failure, delayMs, n + 1, policy.attempts ?? 4));
+            },
+          },
+        );
+      } catch (error) {
+        if (error instanceof Attempt) throw toCliError(error.failure, { op, endpoint, token, attempts, timeoutMs, cause: error.cause });
+        if (call.signal?.aborted) throw new InterruptedError();
+        throw error;
+      }
+    },
+  };
+}
+
+/** A failed attempt, classified; carries the library's error as its cause. */
+class Attempt extends Error {
+  constructor(
+    readonly failure: Failure,
+    cause: unknown,
+  ) {
+    super(failure.kind, { cause });
+  }
+}
+
+function check<T>(op: Operation<T>, data: unknown): T {
+  const parsed = op.data.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.length > 0 ? issue.path.join(".") : "data";
+  throw new RemoteError(`GitHub sent an unexpected answer to ${op.name}: ${where}: ${issue.message}`, {
+    hint: "GITHUB_GRAPHQL_URL may point at something that is not GitHub's GraphQL API.",
+    cause: parsed.error,
+  });
+}
+
+type Headers = Record<string, string | number | undefined>;
+
+function header(headers: Headers | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  return value === undefined ? undefined : String(value);
+}
+
+function resetAt(headers: Headers | undefined): number | undefined {
+  const reset = Number(header(headers, "x-ratelimit-reset"));
+  return Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
+}
+
+/** Read an error from @octokit/request (`HttpError`) or @octokit/graphql (`GraphqlResponseError`). */
+function classify(error: unknown): Failure {
+  if (!(error instanceof Error)) return { kind: "unexpected", message: String(error) };
+  const e = error as Error & {
+    status?: number;
+    response?: { headers?: Headers; data?: unknown };
+    headers?: Headers;
+    errors?: GraphQLErrorInfo[];
+  };
+  if (e.name === "GraphqlResponseError" && Array.isArray(e.errors)) {
+    if (e.errors.some((x) => x.type === "RATE_LIMITED")) return { kind: "primary-rate-limit", resetAt: resetAt(e.headers) };
+    return { kind: "graphql", errors: e.errors };
+  }
+  if (e.name === "HttpError" && typeof e.status === "number") {
+    if (!e.response) {
+      // No response at all: DNS, refused connection, reset socket.
+      const cause = e.cause as (Error & { code?: string; cause?: { code?: string } }) | undefined;
+      const code = cause?.code ?? cause?.cause?.code;
+      return { kind: "network", message: e.message, transient: code !== undefined && TRANSIENT_CODES.has(code) };
+    }
+    const headers = e.response.headers;
+    const body = e.response.data;
+    const message = typeof body === "object" && body !== null && "message" in body ? String(body.message) : e.message;
+    if (e.status === 403 || e.status === 429) {
+      if (header(headers, "x-ratelimit-remaining") === "0") return { kind: "primary-rate-limit", resetAt: resetAt(headers) };
+      const retryAfter = header(headers, "retry-after");
+      if (retryAfter !== undefined || /secondary rate limit/i.test(message)) {
+        return { kind: "secondary-rate-limit", status: e.status, retryAfterMs: parseRetryAfter(retryAfter) };
+      }
+    }
+    return { kind: "http", status: e.status, message };
+  }
+  return { kind: "unexpected", message: e.message };
+}
+
+function decide(failure: Failure): RetryDecision {
+  switch (failure.kind) {
+    case "http":
+      return { retry: failure.status === 502 || failure.status === 503 || failure.status === 504 };
+    case "network":
+      return { retry: failure.transient };
+    case "secondary-rate-limit":
+      // Without Retry-After GitHub asks for at least a minute; with backoff we try sooner but politely.
+      return failure.retryAfterMs === undefined ? { retry: true } : { retry: true, afterMs: failure.retryAfterMs };
+    case "primary-rate-limit": {
+      if (failure.resetAt === undefined) return { retry: false };
+      const wait = failure.resetAt - Date.now();
+      return wait <= PRIMARY_RESET_WAIT_MS ? { retry: true, afterMs: Math.max(1_000, wait + 1_000) } : { retry: false };
+    }
+    default:
+      return { retry: false };
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Math.max(1, Math.round(ms / 1000))} s`;
+}
+
+function waitMessage(failure: Failure, delayMs: number, next: number, of: number): string {
+  const why =
+    failure.kind === "http"
+      ? `GitHub answered HTTP ${failure.status}`
+      : failure.kind === "secondary-rate-limit"
+        ? "GitHub's secondary rate limit was hit"
+        : failure.kind === "primary-rate-limit"
+          ? "GitHub's rate limit is used up until it resets"
+          : "the connection to GitHub failed";
+  return `${why}; trying again in ${seconds(delayMs)} (attempt ${next} of ${of}).`;
+}
+
+function clock(at: number): string {
+  return `${new Date(at).toISOString().slice(11, 16)} UTC`;
+}
+
+interface ErrorContext {
+  op: Operation<unknown>;
+  endpoint: URL;
+  token: Token;
+  attempts: number;
+  timeoutMs: number;
+  cause: unknown;
+}
+
+function toCliError(failure: Failure, c: ErrorContext): CliError {
+  const cause = { cause: c.cause };
+  const tried = c.attempts > 1 ? ` after ${c.attempts} attempts` : "";
+  switch (failure.kind) {
+    case "interrupted":
+      return new InterruptedError();
+    case "timeout":
+      return new RemoteError(`GitHub did not answer ${c.op.name} within ${seconds(c.timeoutMs)}`, {
+        ...cause,
+        hint: "Try again; if it keeps happening, check the network and GITHUB_GRAPHQL_URL.",
+      });
+    case "network":
+      return new RemoteError(`could not reach GitHub at ${displayUrl(c.endpoint)}: ${failure.message}`, {
+        ...cause,
+        hint: "Check the network connection and GITHUB_GRAPHQL_URL.",
+      });
+    case "secondary-rate-limit":
+      return new RemoteError(`GitHub's secondary rate limit still refused the request${tried}`, {
+        ...cause,
+        status: failure.status,
+        hint: "Wait a few minutes and try again.",
+      });
+    case "primary-rate-limit": {
+      const when = failure.resetAt === undefined ? "" : `; it resets at ${clock(failure.resetAt)} (in about ${Math.max(1, Math.ceil((failure.resetAt - Date.now()) / 60_000))} min)`;
+      return new RemoteError(`GitHub's API rate limit for this token is used up${when}`, {
+        ...cause,
+        status: 403,
+        hint: "Try again after the reset, or use another token.",
+      });
+    }
+    case "graphql": {
+      const [first] = failure.errors;
+      const more = failure.errors.length > 1 ? ` (and ${failure.errors.length - 1} more errors)` : "";
+      const scopes = failure.errors.some((e) => e.type === "INSUFFICIENT_SCOPES");
+      return new RemoteError(`GitHub could not answer ${c.op.name}: ${oneLine(first?.message ?? "unknown error")}${more}`, {
+        ...cause,
+        hint: scopes ? `The token from ${c.token.source} needs the read:project scope (and repo for private repositories).` : "Run again with --debug for details.",
+      });
+    }
+    case "http":
+      return httpError(failure, c, tried);
+    case "unexpected":
+      return new RemoteError(`the request to GitHub failed: ${oneLine(failure.message)}`, cause);
+  }
+}
+
+function httpError(failure: Extract<Failure, { kind: "http" }>, c: ErrorContext, tried: string): RemoteError {
+  const options = { cause: c.cause, status: failure.status };
+  switch (failure.status) {
+    case 401:
+      return new RemoteError(`GitHub rejected the token from ${c.token.source} as bad credentials (HTTP 401)`, {
+        ...options,
+        hint: "Check GH_TOKEN and GITHUB_TOKEN (GH_TOKEN wins): the token may be mistyped, expired or revoked; or unset both and run `gh auth login`.",
+      });
+    case 403:
+      return new RemoteError(`GitHub refused the request (HTTP 403): ${oneLine(failure.message)}`, {
+        ...options,
+        hint: `The token from ${c.token.source} needs the read:project scope (and repo for private repositories).`,
+      });
+    case 404:
+      return new RemoteError(`GitHub answered HTTP 404 at ${displayUrl(c.endpoint)}`, {
+        ...options,
+        hint: "Check GITHUB_GRAPHQL_URL: it is https://api.github.com/graphql, or https://HOST/api/graphql on GitHub Enterprise Server.",
+      });
+    default:
+      return new RemoteError(`GitHub failed with HTTP ${failure.status}${tried}: ${oneLine(failure.message)}`, {
+        ...options,
+        hint: failure.status >= 500 ? "GitHub may be having trouble; try again in a few minutes." : "Run again with --debug for details.",
+      });
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}

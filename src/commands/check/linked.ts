@@ -1,0 +1,28 @@
+/** Ask Jira and GitHub, in parallel, about every issue the checked projects link to. */
+import type { Context } from "../../context.js";
+import type { LinkedLookup } from "../../core/evaluate.js";
+import type { IssueRef, LinkedIssue } from "../../core/linked.js";
+
+export async function fetchLinkedIssues(ctx: Context, refs: readonly IssueRef[], options: { offline: boolean }): Promise<LinkedLookup> {
+  const facts = new Map<string, LinkedIssue>();
+  if (!options.offline && refs.length > 0) {
+    const jiraKeys = [...new Set(refs.filter((r) => r.kind === "jira").map((r) => r.text))];
+    const githubRefs = dedupe(refs.filter((r): r is Extract<IssueRef, { kind: "github" }> => r.kind === "github"));
+    const [fromJira, fromGitHub] = await Promise.all([
+      jiraKeys.length > 0 ? ctx.jira().then((jira) => jira.getLinkedIssues(jiraKeys)) : new Map<string, LinkedIssue>(),
+      githubRefs.length > 0 ? ctx.github().then((github) => github.getLinkedIssues(githubRefs)) : new Map<string, LinkedIssue>(),
+    ]);
+    for (const [key, issue] of fromJira) facts.set(key, issue);
+    for (const [key, issue] of fromGitHub) facts.set(key, issue);
+  }
+  return {
+    get: (ref) => facts.get(ref.text),
+    skipReason: () => (options.offline ? "--offline" : "not fetched"),
+  };
+}
+
+function dedupe<T extends IssueRef>(refs: T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const ref of refs) seen.set(ref.text, ref);
+  return [...seen.values()];
+}

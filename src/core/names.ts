@@ -1,0 +1,29 @@
+/** Text to ASCII, and the folder name of a project. */
+
+const EXTRA: Record<string, string> = {
+  ß: "ss", æ: "ae", Æ: "AE", ø: "o", Ø: "O", œ: "oe", Œ: "OE", ł: "l", Ł: "L", đ: "d", Đ: "D",
+  þ: "th", Þ: "TH", ð: "d", Ð: "D", ı: "i", ĸ: "k", ŋ: "ng", Ŋ: "NG",
+};
+
+/** `Über straße` → `Uber strasse`: decompose, drop combining marks, map a few letters by hand. */
+export function toAscii(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\u0000-\u007f]/g, (ch) => EXTRA[ch] ?? " ");
+}
+
+/** Lower-case ASCII words joined by `-`; at most `max` characters, cut at a word boundary. */
+export function slugify(text: string, max = 60): string {
+  const words = toAscii(text).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  let slug = "";
+  for (const word of words) {
+    const next = slug ? `${slug}-${word}` : word;
+    if (next.length > max) {
+      if (!slug) slug = word.slice(0, max);
+      break;
+    }
+    slug = next;
+  }
+  return slug;
+}

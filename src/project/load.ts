@@ -1,0 +1,97 @@
+/**
+ * Projects on disk: find them under the docs folder, read project.md and its RFC, and gather the
+ * evidence the pure checker needs.
+ */
+import { existsSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { InputError, UsageError } from "../errors.js";
+import { parseProjectDocument, type ProjectDocument } from "../core/frontmatter.js";
+import { parseSections } from "../core/markdown.js";
+import type { SectionSource } from "../core/evaluate.js";
+
+export const PROJECT_FILE = "project.md";
+export const RFC_FILE = "rfc.md";
+
+export interface LoadedProject {
+  project: ProjectDocument;
+  documents: SectionSource[];
+  /** Absolute folder of project.md; links resolve against it. */
+  dir: string;
+  exists(relativePath: string): boolean;
+}
+
+const SKIP_DIRS = new Set(["node_modules", ".git"]);
+
+/** Every project.md under `root`, sorted, at most a few levels deep. */
+export async function discoverProjects(root: string, depth = 4): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string, level: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" && level === 0) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.isFile() && entry.name === PROJECT_FILE) found.push(path.join(dir, entry.name));
+    }
+    if (level >= depth) return;
+    await Promise.all(
+      entries
+        .filter((e) => e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.startsWith("."))
+        .map((e) => walk(path.join(dir, e.name), level + 1)),
+    );
+  };
+  await walk(root, 0);
+  return found.sort();
+}
+
+/** A path argument is a project folder or its project.md. */
+export async function resolveProjectPath(arg: string, cwd: string): Promise<string> {
+  const absolute = path.resolve(cwd, arg);
+  let info;
+  try {
+    info = await stat(absolute);
+  } catch {
+    throw new UsageError(`'${arg}' does not exist`, { hint: "Pass a project folder or its project.md." });
+  }
+  if (info.isDirectory()) {
+    const file = path.join(absolute, PROJECT_FILE);
+    if (!existsSync(file)) throw new UsageError(`'${arg}' has no ${PROJECT_FILE}`, { hint: "Pass a project folder or its project.md." });
+    return file;
+  }
+  return absolute;
+}
+
+export function displayPath(absolute: string, cwd: string): string {
+  const relative = path.relative(cwd, absolute);
+  return (relative === "" ? "." : relative).split(path.sep).join("/");
+}
+
+export async function loadProject(file: string, cwd: string): Promise<LoadedProject> {
+  const shown = displayPath(file, cwd);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new InputError(`cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const project = parseProjectDocument(text, shown);
+  const dir = path.dirname(file);
+  const documents: SectionSource[] = [];
+  const rfcDoc = project.frontMatter.rfc?.doc;
+  const rfcPath = rfcDoc && !/^[a-z][a-z0-9+.-]*:\/\//i.test(rfcDoc) ? path.resolve(dir, rfcDoc) : path.join(dir, RFC_FILE);
+  if (existsSync(rfcPath) && rfcPath !== file) {
+    const rfcText = await readFile(rfcPath, "utf8");
+    documents.push({ file: displayPath(rfcPath, cwd), sections: parseSections(rfcText) });
+  }
+  documents.push({ file: shown, sections: parseSections(project.body, project.bodyLine) });
+  return {
+    project,
+    documents,
+    dir,
+    exists: (relative) => existsSync(path.resolve(dir, relative)),
+  };
+}
