@@ -128,7 +128,7 @@ function reportError(error: unknown, io: IOStreams, env: Env, debug: boolean): n
     if (debug) write(`${describeCause(error)}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
   write(`error: unexpected failure: ${sentence(message)} Run again with --debug for details, and report it if it persists.\n`);
   if (debug) write(`${describeCause(error)}\n`);
   // An internal failure must never read as success; 1 fails a gate closed.

@@ -138,7 +138,7 @@ function shortLocation(where: string): string {
 
 function judge(e: Evidence, ev: ProjectEvidence): Verdict {
   if ("section" in e) return judgeSection(e.section, e.in, ev);
-  if ("field" in e) return judgeField(e.field, ev);
+  if ("field" in e) return judgeField(e.field, e.link, ev);
   if ("rule" in e) return RULE_JUDGES[e.rule](ev);
   if ("linked" in e) return judgeLinked(e.linked, e.from, ev);
   const verdicts = e.any.map((x) => judge(x, ev));
@@ -178,17 +178,18 @@ function brokenLinks(values: string[], ev: ProjectEvidence): string[] {
   return values.filter((v) => !isUrl(v) && !ev.exists(v.replace(/#.*$/, "")));
 }
 
-function judgeField(path: string, ev: ProjectEvidence): Verdict {
+function judgeField(path: string, isLink: boolean, ev: ProjectEvidence): Verdict {
   const value = get(ev.project.frontMatter, path);
   const location = fieldLocation(ev, path);
   if (value === undefined || value === null) return unmet(`'${path}' is not set in the front matter`, location);
   if (value === "" || (Array.isArray(value) && value.length === 0)) return unmet(`'${path}' is empty in the front matter`, location);
-  if (typeof value === "string" || Array.isArray(value)) {
+  if (isLink && (typeof value === "string" || Array.isArray(value))) {
     const links = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
     const broken = brokenLinks(links, ev);
     if (broken.length > 0) return unmet(`'${path}' points to ${broken.map((b) => `'${b}'`).join(", ")}, which does not exist`, location);
     return met(`'${path}' is set`, location);
   }
+  if (Array.isArray(value)) return met(`${value.length} listed in '${path}'`, location);
   if (typeof value === "object" && "by" in value && "date" in value) {
     const a = value as { by: string; date: string };
     return met(`approved by ${a.by} on ${a.date}`, location);

@@ -10,7 +10,7 @@ export type RuleName = (typeof RULES)[number];
 
 export type Evidence =
   | { section: string; in: "rfc" | "project"; guidance: string }
-  | { field: string }
+  | { field: string; link: boolean }
   | { rule: RuleName }
   | { linked: "ready" | "done" | "exists"; from: "milestones" | "future_work" }
   | { any: Evidence[] };
@@ -22,7 +22,7 @@ const evidenceSchema: z.ZodType<Evidence> = z.lazy(() =>
       in: z.enum(["rfc", "project"]).default("rfc"),
       guidance: z.string().default(""),
     }),
-    z.strictObject({ field: z.string().min(1) }),
+    z.strictObject({ field: z.string().min(1), link: z.boolean().default(false) }),
     z.strictObject({ rule: z.enum(RULES) }),
     z.strictObject({ linked: z.enum(["ready", "done", "exists"]), from: z.enum(["milestones", "future_work"]) }),
     z.strictObject({ any: z.array(evidenceSchema).min(2) }),
