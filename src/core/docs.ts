@@ -1,5 +1,5 @@
 /** The gates as Markdown tables, for the README (kept in sync by a test). */
-import type { Evidence, Gate } from "./gates.js";
+import type { Evidence, Gate, RuleName } from "./gates.js";
 
 function describe(e: Evidence): string {
   if ("section" in e) return `section **${e.section}** written (${e.in === "rfc" ? "rfc.md" : "project.md"})`;
@@ -9,7 +9,7 @@ function describe(e: Evidence): string {
   return e.any.map(describe).join(", or ");
 }
 
-const RULE_TEXT: Record<string, string> = {
+const RULE_TEXT: Record<RuleName, string> = {
   dependencies: "`dependencies.internal` / `dependencies.external` declared (`[]` = none)",
   "rfc-approved": "`rfc.doc` exists (path or URL) and `rfc.status: approved`",
   milestones: "at least one milestone; each has a `name`, a `due` date and at least one linked issue",
@@ -19,7 +19,7 @@ const RULE_TEXT: Record<string, string> = {
   "rolled-out": "`rollout.status: complete`",
 };
 
-const LINKED_TEXT: Record<string, string> = {
+const LINKED_TEXT: Record<"ready" | "done" | "exists", string> = {
   ready: "every milestone issue exists, has an assignee, a Fibonacci estimate (Jira) and acceptance criteria; the `epic` exists",
   done: "every milestone issue is done (Jira done category; GitHub closed as completed or merged)",
   exists: "`future_work` listed (`[]` = none) and every issue in it exists",

@@ -104,7 +104,13 @@ export function parseSections(text: string, firstLine = 1): Section[] {
   return sections;
 }
 
+const normalized = new Map<string, string>();
+
 export function findSection(sections: readonly Section[], heading: string): Section | undefined {
-  const key = normalizeHeading(heading);
+  let key = normalized.get(heading);
+  if (key === undefined) {
+    key = normalizeHeading(heading);
+    normalized.set(heading, key);
+  }
   return sections.find((s) => s.key === key);
 }

@@ -2,8 +2,8 @@
  * Projects on disk: find them under the docs folder, read project.md and its RFC, and gather the
  * evidence the pure checker needs.
  */
-import { existsSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, UsageError } from "../errors.js";
 import { parseProjectDocument, type ProjectDocument } from "../core/frontmatter.js";
@@ -70,11 +70,12 @@ export function displayPath(absolute: string, cwd: string): string {
   return (relative === "" ? "." : relative).split(path.sep).join("/");
 }
 
-export async function loadProject(file: string, cwd: string): Promise<LoadedProject> {
+/** Synchronous reads: for many small files they are several times faster than fs/promises. */
+export function loadProject(file: string, cwd: string): LoadedProject {
   const shown = displayPath(file, cwd);
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readFileSync(file, "utf8");
   } catch (error) {
     throw new InputError(`cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
@@ -84,7 +85,7 @@ export async function loadProject(file: string, cwd: string): Promise<LoadedProj
   const rfcDoc = project.frontMatter.rfc?.doc;
   const rfcPath = rfcDoc && !/^[a-z][a-z0-9+.-]*:\/\//i.test(rfcDoc) ? path.resolve(dir, rfcDoc) : path.join(dir, RFC_FILE);
   if (existsSync(rfcPath) && rfcPath !== file) {
-    const rfcText = await readFile(rfcPath, "utf8");
+    const rfcText = readFileSync(rfcPath, "utf8");
     documents.push({ file: displayPath(rfcPath, cwd), sections: parseSections(rfcText) });
   }
   documents.push({ file: shown, sections: parseSections(project.body, project.bodyLine) });

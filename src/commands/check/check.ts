@@ -78,7 +78,7 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   files = [...new Set(files)];
 
   // Read and validate everything first: a malformed file stops the run before any output.
-  const projects = await Promise.all(files.map((f) => load.loadProject(f, ctx.cwd)));
+  const projects = files.map((f) => load.loadProject(f, ctx.cwd));
   for (const p of projects) checkWaiverIds(p.project, gates);
 
   const day = today(ctx.now());
