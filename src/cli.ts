@@ -2,7 +2,6 @@
  * Wiring only: build the program, register the commands, map errors to exit codes.
  * The only module that touches process.argv / process.exitCode.
  */
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import type { App } from "./commands/app.js";
 import { register as registerBranch } from "./commands/branch/branch.js";
@@ -13,11 +12,8 @@ import { createContext } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
 import type { Prompter } from "./io/prompter.js";
 import { systemStreams, type Env, type IOStreams } from "./io/streams.js";
+import { packageVersion } from "./package.js";
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
 
 export interface RunOptions {
   argv: readonly string[];
@@ -32,7 +28,7 @@ export function buildProgram(app: App): Command {
   const { io } = app.ctx;
   const program = new Command("cloud")
     .description("Projects, milestones and tasks the way the Cloud team works: DoR/DoD gates, Jira branches, milestone reports.")
-    .version(version(), "-V, --version", "print the version")
+    .version(packageVersion(), "-V, --version", "print the version")
     .option("--debug", "print stack traces and request details on errors (also CLOUD_DEBUG=1)")
     .helpOption("-h, --help", "show help")
     .addHelpCommand(false)

@@ -1,11 +1,11 @@
 /** The built-in templates folder: project.md, rfc.md and the gate definitions. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseGates, type Gates } from "../core/gates.js";
 import { InputError } from "../errors.js";
+import { packageRoot } from "../package.js";
 
-export const BUILTIN_TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));
+export const BUILTIN_TEMPLATES = path.join(packageRoot, "templates");
 
 let gates: Promise<Gates> | undefined;
 
