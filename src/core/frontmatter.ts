@@ -170,8 +170,10 @@ export function splitFrontMatter(text: string, file: string): { yaml: string; bo
   }
   const end = lines.findIndex((line, i) => i > 0 && (line.trimEnd() === "---" || line.trimEnd() === "..."));
   if (end === -1) {
+    // The last line of the file (split() yields an empty string after a final newline).
+    const last = lines.length > 1 && lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
     throw new InputError("front matter is not closed: expected a line '---' after the YAML", {
-      location: `${file}:${lines.length}:1`,
+      location: `${file}:${last}:1`,
     });
   }
   return { yaml: lines.slice(1, end).join("\n"), body: lines.slice(end + 1).join("\n"), bodyLine: end + 2 };

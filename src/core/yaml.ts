@@ -2,7 +2,7 @@
  * YAML parsed with positions, and zod problems turned into `file:line:column` messages.
  * Shared by the config loader and the front-matter model. Pure: text in, values or errors out.
  */
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLError } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
 import { didYouMean } from "./suggest.js";
@@ -39,7 +39,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): YamlSource {
   };
   const problem = doc.errors[0];
   if (problem) {
-    const p = position(problem.pos[0]);
+    const p = position(unclosedFlowStart(doc, problem) ?? problem.pos[0]);
     const reason = problem.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new InputError(`invalid YAML: ${reason}`, {
       location: `${options.file}:${p.line}:${p.column}`,
@@ -67,6 +67,21 @@ export function parseYaml(text: string, options: ParseYamlOptions): YamlSource {
       return `${options.file}:${p.line}:${p.column}`;
     },
   };
+}
+
+/**
+ * An unclosed `[` or `{` is only noticed where the collection runs into the next line; point at the
+ * bracket that was never closed instead, which is the line the user has to fix.
+ */
+function unclosedFlowStart(doc: Document, problem: YAMLError): number | undefined {
+  if (!/^Flow (sequence|map)/.test(problem.message)) return undefined;
+  let start: number | undefined;
+  visit(doc, {
+    Collection(_key, node) {
+      if (start === undefined && node.flow && node.range?.[1] === problem.pos[0]) start = node.range[0];
+    },
+  });
+  return start;
 }
 
 function rangeAt(doc: Document, path: YamlPath, which: "key" | "value"): number | undefined {

@@ -1,0 +1,185 @@
+/**
+ * End to end: the BUILT binary (`npm run build` first; `npm test` does), spawned with NO_COLOR=1 and no
+ * terminal, as CI and scripts run it.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/tmp.js";
+import { EXAMPLE, REPO, projectRoot } from "./support.js";
+
+const BIN = path.join(REPO, "bin/cloud.js");
+const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string };
+
+interface Spawned {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cloud(args: string[], options: { cwd: string; nodeArgs?: string[]; env?: Record<string, string> } = { cwd: REPO }): Spawned {
+  const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", ...options.env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 20_000,
+  });
+  if (result.error) throw result.error;
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(path.join(REPO, "dist/cli.js"))) throw new Error("dist/cli.js is missing: run `npm run build` first");
+});
+
+describe("the built binary", () => {
+  it("--version prints the version", () => {
+    const result = cloud(["--version"], { cwd: tempDir() });
+    expect(result).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
+  });
+
+  it("--help prints usage with examples", () => {
+    const result = cloud(["--help"], { cwd: tempDir() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Examples");
+    expect(result.stderr).toBe("");
+  });
+
+  it("the example passes `dor check --offline` (exit 0)", () => {
+    const result = cloud(["dor", "check", "--offline"], { cwd: EXAMPLE });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    // Not a terminal: plain tab-separated lines, no colour.
+    expect(result.stdout).not.toMatch(/\u001b\[/);
+    expect(result.stdout).toMatch(/^projects\/new-region\/project\.md\tmet\tcontext\t/m);
+    expect(result.stdout).toMatch(/\tskipped\tissues-ready\t/);
+    expect(result.stdout).not.toMatch(/\tunmet\t/);
+  });
+
+  it("the example's --json report is one document saying it passed", () => {
+    const result = cloud(["dor", "check", "--offline", "--json"], { cwd: EXAMPLE });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { gate: string; passed: boolean; projects: { path: string }[] };
+    expect(report.gate).toBe("dor");
+    expect(report.passed).toBe(true);
+    expect(report.projects.map((p) => p.path)).toEqual(["projects/new-region/project.md"]);
+  });
+
+  it("a fresh `project init --yes` project fails `dor check --offline` (exit 1)", () => {
+    const root = projectRoot();
+    const init = cloud(["project", "init", "Add support for a new region", "--dri", "@alice", "--yes"], { cwd: root });
+    expect(init.stderr).toBe("");
+    expect(init.code).toBe(0);
+    expect(init.stdout).toBe(
+      "docs/projects/add-support-for-a-new-region/project.md\ndocs/projects/add-support-for-a-new-region/rfc.md\n",
+    );
+    const check = cloud(["dor", "check", "--offline"], { cwd: root });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/\tunmet\tcontext\tsection 'Context' has no text\tdocs\/projects\/add-support-for-a-new-region\/rfc\.md:9$/m);
+    const annotations = cloud(["dor", "check", "--offline", "--format", "github"], { cwd: root });
+    expect(annotations.code).toBe(1);
+    expect(annotations.stdout).toMatch(/^::error file=docs\/projects\/add-support-for-a-new-region\/rfc\.md,line=9,/m);
+  });
+
+  it("without a terminal, `project init` with no title is exit 2 naming --title (never waits for input)", () => {
+    const root = projectRoot();
+    const result = cloud(["project", "init", "--dri", "@alice"], { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("--title");
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("an unknown flag is exit 2", () => {
+    const result = cloud(["dor", "check", "--bogus"], { cwd: EXAMPLE });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("--bogus");
+  });
+
+  it("malformed front matter is exit 2 with a location and no stack trace", () => {
+    const root = projectRoot();
+    expect(cloud(["project", "init", "Broken", "--dri", "@b", "--yes"], { cwd: root }).code).toBe(0);
+    const file = path.join(root, "docs/projects/broken/project.md");
+    writeFileSync(file, readFileSync(file, "utf8").replace("kind: project", "kind: project\ntitle: twice"));
+    const result = cloud(["dor", "check"], { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: docs\/projects\/broken\/project\.md:\d+:\d+: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("what the binary loads", () => {
+  /**
+   * A module-resolution hook (node --import) that appends every resolved URL to a file, so a test can see
+   * which modules a command pulled in.
+   */
+  function loadRecorder(): { nodeArgs: string[]; loaded: () => string[] } {
+    const dir = tempDir("cloud-loads-");
+    const log = path.join(dir, "loaded.txt");
+    writeFileSync(log, "");
+    writeFileSync(
+      path.join(dir, "hooks.mjs"),
+      [
+        'import { appendFileSync } from "node:fs";',
+        "let log;",
+        "export function initialize(data) { log = data.log; }",
+        "export async function resolve(specifier, context, next) {",
+        "  const result = await next(specifier, context);",
+        '  appendFileSync(log, result.url + "\\n");',
+        "  return result;",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      path.join(dir, "register.mjs"),
+      [
+        'import { register } from "node:module";',
+        `register(${JSON.stringify(pathToFileURL(path.join(dir, "hooks.mjs")).href)}, { data: { log: ${JSON.stringify(log)} } });`,
+        "",
+      ].join("\n"),
+    );
+    return {
+      nodeArgs: ["--import", pathToFileURL(path.join(dir, "register.mjs")).href],
+      loaded: () => readFileSync(log, "utf8").split("\n").filter(Boolean),
+    };
+  }
+
+  const HEAVY = /\/node_modules\/(jira\.js|@octokit|@inquirer)\//;
+
+  it("the recorder sees what a command loads (so the checks below can fail)", () => {
+    const recorder = loadRecorder();
+    const result = spawnSync(
+      process.execPath,
+      [...recorder.nodeArgs, "--input-type=module", "-e", "await import('jira.js'); await import('@octokit/graphql');"],
+      { cwd: REPO, encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" } },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const loaded = recorder.loaded();
+    expect(loaded.some((u) => /\/node_modules\/jira\.js\//.test(u))).toBe(true);
+    expect(loaded.some((u) => /\/node_modules\/@octokit\//.test(u))).toBe(true);
+  });
+
+  it("`cloud --help` loads neither jira.js nor @octokit (nor the prompts)", () => {
+    const recorder = loadRecorder();
+    const result = cloud(["--help"], { cwd: tempDir(), nodeArgs: recorder.nodeArgs });
+    expect(result.code).toBe(0);
+    const loaded = recorder.loaded();
+    // It did load the built CLI, so the hook was active.
+    expect(loaded.some((u) => u.endsWith("/dist/cli.js"))).toBe(true);
+    expect(loaded.filter((u) => HEAVY.test(u))).toEqual([]);
+  });
+
+  it("`cloud dor check --offline` loads neither jira.js nor @octokit", () => {
+    const recorder = loadRecorder();
+    const result = cloud(["dor", "check", "--offline"], { cwd: EXAMPLE, nodeArgs: recorder.nodeArgs });
+    expect(result.code).toBe(0);
+    const loaded = recorder.loaded();
+    expect(loaded.some((u) => u.endsWith("/dist/cli.js"))).toBe(true);
+    expect(loaded.filter((u) => HEAVY.test(u))).toEqual([]);
+  });
+});
