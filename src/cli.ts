@@ -3,7 +3,7 @@
  * The only module that touches process.argv / process.exitCode.
  */
 import { Command, CommanderError } from "commander";
-import type { App } from "./commands/app.js";
+import { examples, type App } from "./commands/app.js";
 import { register as registerBranch } from "./commands/branch/branch.js";
 import { register as registerCheck } from "./commands/check/check.js";
 import { register as registerMilestoneReport } from "./commands/milestone/report.js";
@@ -37,7 +37,8 @@ export function buildProgram(app: App): Command {
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
-    outputError: (s, write) => write(s.replace(/^error: /, "error: ")),
+    // One line: commander puts its "(Did you mean …?)" on a line of its own.
+    outputError: (s, write) => write(`${s.trimEnd().replace(/\n\(Did you mean (.*)\)$/, " (did you mean $1)")}\n`),
   });
   program.addHelpText(
     "after",
@@ -56,6 +57,11 @@ Exit codes: 0 ok, 1 the answer is no, 2 usage/config/input error, 3 remote failu
   registerCheck(program, app, "dod");
   registerBranch(program, app);
   registerMilestoneReport(program, app);
+  // Group commands (`cloud dor`, `cloud project`, …) show their subcommands' examples too.
+  for (const group of program.commands) {
+    if (group.commands.length === 0) continue;
+    examples(group, group.commands.map((sub) => `cloud ${group.name()} ${sub.name()}    # ${sub.description()}`));
+  }
   applyRecursively(program, (cmd) => cmd.exitOverride().configureOutput(program.configureOutput()));
   return program;
 }

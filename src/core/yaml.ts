@@ -164,5 +164,6 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, what: string)
     return `unknown key '${full}' in ${what}${didYouMean(name, knownKeysAt(schema, issue.path))}`;
   }
   const at = key ? `'${key}'` : what;
+  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return `${at} is required`;
   return `${at}: ${issue.message}`;
 }
