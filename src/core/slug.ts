@@ -6,25 +6,7 @@
  *   branchName({ key: "CLOUD-42", summary: "The answer to everything", format: "{slug}-{key}", maxLength: 60 })
  *     → "the-answer-to-everything-CLOUD-42"
  */
-
-/** Letters that NFKD does not split into an ASCII letter and a combining mark. Lower-case only. */
-const TRANSLITERATIONS: Readonly<Record<string, string>> = {
-  ß: "ss",
-  æ: "ae",
-  œ: "oe",
-  ø: "o",
-  ł: "l",
-  đ: "d",
-  ð: "d",
-  þ: "th",
-  ħ: "h",
-  ı: "i",
-  ŀ: "l",
-  ŧ: "t",
-  ŋ: "ng",
-  ĸ: "k",
-  ſ: "s",
-};
+import { toAscii } from "./names.js";
 
 /**
  * A word with a letter in it, then `-`, then a digit: the start of something Jira's integrations read
@@ -51,18 +33,16 @@ export function defuseKeyTokens(text: string): string {
 }
 
 /**
- * Lower-case ASCII words joined by `-`: accents dropped (`Über` → `uber`), a few letters spelled out
- * (`ß` → `ss`), apostrophes dropped (`don't` → `dont`), everything else that is not a letter or a digit
- * (emoji, punctuation, other scripts) treated as a gap between words, and key-like tokens joined up.
+ * Lower-case ASCII words joined by `-`: accents dropped and a few letters spelled out (`Über straße`
+ * → `uber-strasse`, as project folder names are made), apostrophes dropped (`don't` → `dont`), anything
+ * else that is not a letter or digit (emoji, punctuation, other scripts) a gap between words, and
+ * key-like tokens joined up (`node-20` → `node20`).
  */
-export function slugify(text: string): string {
-  const ascii = text
+export function branchSlug(text: string): string {
+  const words = toAscii(text.replace(/['’ʼ]/g, ""))
     .toLowerCase()
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .replace(/['’ʼ]/g, "")
-    .replace(/[^\x00-\x7f]/gu, (c) => TRANSLITERATIONS[c] ?? " ");
-  const words = ascii.split(/[^a-z0-9]+/).filter((w) => w !== "");
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== "");
   return defuseKeyTokens(words.join("-"));
 }
 
@@ -79,8 +59,8 @@ export interface BranchNameInput {
 }
 
 export function branchName(input: BranchNameInput): string {
-  const words = slugify(input.summary).split("-").filter((w) => w !== "");
-  const type = slugify(input.type ?? "");
+  const words = branchSlug(input.summary).split("-").filter((w) => w !== "");
+  const type = branchSlug(input.type ?? "");
   const fill = (slug: string) => fillFormat(input.format, { slug, key: input.key, type });
 
   // Keep as many whole words as fit; drop the rest.
@@ -125,7 +105,7 @@ function fillFormat(format: string, values: { slug: string; key: string; type: s
 export function branchNameProblem(name: string): string | null {
   if (name === "") return "it is empty";
   if (name.startsWith("-")) return "it starts with '-'";
-  if (name === "@") return "it is '@'";
+  if (name === "@" || name === "HEAD") return `it is '${name}'`;
   if (name.endsWith("/")) return "it ends with '/'";
   if (name.endsWith(".")) return "it ends with '.'";
   if (name.includes("..")) return "it contains '..'";

@@ -1,8 +1,19 @@
-/** Narrow Jira client. (Implemented with the Jira issue.) */
+/**
+ * Narrow Jira client: the few questions the commands ask Jira, over jira.js (REST v3).
+ *
+ * connectJira reads the host and credentials from the environment and config and fails fast, before
+ * loading anything heavy, when they are missing. jira.js, zod and the method implementations are
+ * imported only then, so `cloud --help` and `cloud branch --title` never load them.
+ *
+ * Environment: JIRA_HOST (wins over jira.host), JIRA_EMAIL + JIRA_API_TOKEN (basic auth), or
+ * JIRA_API_TOKEN with JIRA_AUTH_TYPE=bearer (Data Center personal access token), and
+ * CLOUD_HTTP_TIMEOUT_MS (per-request timeout, default 30000).
+ */
 import type { Config } from "../../config/schema.js";
-import type { Env } from "../../io/streams.js";
 import type { LinkedIssue } from "../../core/linked.js";
 import { UsageError } from "../../errors.js";
+import type { Env } from "../../io/streams.js";
+import type { RetryPolicy } from "../retry.js";
 
 export interface JiraIssueSummary {
   key: string;
@@ -12,9 +23,15 @@ export interface JiraIssueSummary {
 }
 
 export interface JiraClient {
+  /** The site's base URL, without a trailing slash. */
   readonly host: string;
+  /** Summary and type of one issue; a key Jira does not know is a RemoteError (exit 3) naming it. */
   getIssue(key: string): Promise<JiraIssueSummary>;
-  /** Facts for the gates, keyed by issue key; missing issues have found: false. */
+  /**
+   * Facts for the gates, keyed by issue key (upper-case); missing issues have found: false.
+   * One POST /rest/api/3/issue/bulkfetch per 100 keys, several in parallel, plus one GET
+   * /rest/api/3/field per run to find the story points field unless jira.storyPointsField is an id.
+   */
   getLinkedIssues(keys: readonly string[]): Promise<Map<string, LinkedIssue>>;
   /** Open issues assigned to the current user, most recently updated first. */
   myOpenIssues(): Promise<JiraIssueSummary[]>;
@@ -23,8 +40,101 @@ export interface JiraClient {
 export interface ConnectJiraOptions {
   env: Env;
   config: Config;
+  /** Override the retry policy (tests of give-up behaviour). */
+  retry?: Partial<RetryPolicy>;
+  /** Told before each wait between attempts, e.g. to say so on stderr. */
+  onRetry?: (message: string) => void;
 }
 
-export async function connectJira(_options: ConnectJiraOptions): Promise<JiraClient> {
-  throw new UsageError("Jira is not available yet.");
+export type JiraAuth = { kind: "basic"; email: string; apiToken: string } | { kind: "bearer"; token: string };
+
+export interface JiraSettings {
+  /** Base URL without a trailing slash. */
+  host: string;
+  auth: JiraAuth;
+  timeoutMs: number;
+  storyPointsField: string | null;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export async function connectJira(options: ConnectJiraOptions): Promise<JiraClient> {
+  const settings = jiraSettings(options.env, options.config);
+  const [{ Version3Client }, { createJiraClient }] = await Promise.all([import("jira.js"), import("./client.js")]);
+  // axios waits forever by default.
+  const common = { host: settings.host, baseRequestConfig: { timeout: settings.timeoutMs } };
+  const { auth } = settings;
+  const api =
+    auth.kind === "basic"
+      ? new Version3Client({ ...common, authentication: { basic: { email: auth.email, apiToken: auth.apiToken } } })
+      : // A bearer token is what jira.js sends for an OAuth 2.0 access token: `Authorization: Bearer <token>`.
+        new Version3Client({ ...common, authentication: { oauth2: { accessToken: auth.token } } });
+  return createJiraClient(api, settings, { retry: options.retry, onRetry: options.onRetry });
+}
+
+/** Host, credentials and timeout from the environment and config; a UsageError (exit 2) naming what to set. */
+export function jiraSettings(env: Env, config: Config): JiraSettings {
+  const value = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
+  const host = value("JIRA_HOST") ?? config.jira.host ?? undefined;
+  const authType = (value("JIRA_AUTH_TYPE") ?? "basic").toLowerCase();
+  if (authType !== "basic" && authType !== "bearer") {
+    throw new UsageError(`JIRA_AUTH_TYPE must be 'basic' or 'bearer', not '${env.JIRA_AUTH_TYPE}'`, {
+      hint: "Unset it for Jira Cloud (JIRA_EMAIL + JIRA_API_TOKEN), or set it to bearer for a Data Center personal access token.",
+    });
+  }
+  const token = value("JIRA_API_TOKEN");
+  const email = value("JIRA_EMAIL");
+
+  const missing = [
+    ...(host ? [] : ["JIRA_HOST (or jira.host in cloud.config.yaml)"]),
+    ...(authType === "basic" && !email ? ["JIRA_EMAIL"] : []),
+    ...(token ? [] : ["JIRA_API_TOKEN"]),
+  ];
+  if (missing.length > 0) {
+    const list = missing.length === 1 ? missing[0]! : `${missing.slice(0, -1).join(", ")} and ${missing.at(-1)}`;
+    throw new UsageError(`Jira is not set up: set ${list}`, {
+      hint:
+        authType === "basic"
+          ? "For a Data Center personal access token, set JIRA_API_TOKEN and JIRA_AUTH_TYPE=bearer instead of JIRA_EMAIL."
+          : "JIRA_AUTH_TYPE=bearer takes a personal access token in JIRA_API_TOKEN.",
+    });
+  }
+
+  return {
+    host: normalizeHost(host!, value("JIRA_HOST") ? "JIRA_HOST" : "jira.host in cloud.config.yaml"),
+    auth: authType === "basic" ? { kind: "basic", email: email!, apiToken: token! } : { kind: "bearer", token: token! },
+    timeoutMs: timeout(env.CLOUD_HTTP_TIMEOUT_MS),
+    storyPointsField: config.jira.storyPointsField,
+  };
+}
+
+/** The base URL without a trailing slash; `source` names where it came from, for the message. */
+function normalizeHost(host: string, source: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(host);
+  } catch {
+    // reported below
+  }
+  // Never echo a value with credentials in it: the part before @ may be a password.
+  const shown = host.includes("@") ? "" : ` ('${host}')`;
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new UsageError(`${source} is not an http(s) URL${shown}`, {
+      hint: "Set it to the Jira site's address, such as https://example.atlassian.net.",
+    });
+  }
+  if (url.username || url.password) {
+    throw new UsageError(`${source} must not contain credentials`, {
+      hint: "Put the address alone there, and the credentials in JIRA_EMAIL and JIRA_API_TOKEN.",
+    });
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+function timeout(text: string | undefined): number {
+  if (text === undefined || text.trim() === "") return DEFAULT_TIMEOUT_MS;
+  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) {
+    throw new UsageError(`CLOUD_HTTP_TIMEOUT_MS must be a whole number of milliseconds, not '${text}'`);
+  }
+  return Number(text);
 }

@@ -1,0 +1,143 @@
+/**
+ * What jira.js throws, read once here: which failures are worth another attempt, and the RemoteError
+ * (exit 3) a user sees for the rest. Messages name the host and the status, never a credential: the
+ * cause we keep for --debug is a summary we write ourselves, not the axios error (whose config holds the
+ * Authorization header).
+ */
+import { STATUS_CODES } from "node:http";
+import { RemoteError } from "../../errors.js";
+import { parseRetryAfter, type RetryDecision } from "../retry.js";
+
+/** One request, as messages describe it. */
+export interface RequestLabel {
+  method: "GET" | "POST";
+  path: string;
+  /** The issue a GET of one issue asks for, so a 404 can name it. */
+  key?: string;
+}
+
+export interface FailureContext {
+  /** The host as shown to people: example.atlassian.net */
+  host: string;
+  auth: "basic" | "bearer";
+  timeoutMs: number;
+  attempts: number;
+}
+
+interface HttpAnswer {
+  status: number;
+  headers: unknown;
+  data: unknown;
+}
+
+/** jira.js wraps an HTTP error answer in its HttpException, with the axios error (and its response) as the cause. */
+function httpAnswer(error: unknown): HttpAnswer | undefined {
+  const response = (error as { cause?: { response?: Partial<HttpAnswer> } } | null)?.cause?.response;
+  return typeof response?.status === "number" ? (response as HttpAnswer) : undefined;
+}
+
+/** Without an answer, jira.js rethrows the axios error itself, whose code says what went wrong on the wire. */
+function networkCode(error: unknown): string | undefined {
+  const axiosError = error as { isAxiosError?: unknown; code?: unknown } | null;
+  if (axiosError?.isAxiosError !== true || httpAnswer(error)) return undefined;
+  return typeof axiosError.code === "string" ? axiosError.code : undefined;
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== "object") return undefined;
+  const getter = (headers as { get?: unknown }).get;
+  const value = typeof getter === "function" ? getter.call(headers, name) : (headers as Record<string, unknown>)[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+/** The connection dropped under us; a new one will likely do. (A timeout is not retried: we already waited.) */
+const RETRY_CODES = new Set(["ECONNRESET", "EPIPE", "EAI_AGAIN", "ERR_SOCKET_CONNECTION_TIMEOUT"]);
+const TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT"]);
+
+export function retryDecision(error: unknown): RetryDecision {
+  const answer = httpAnswer(error);
+  if (answer) {
+    if (!RETRY_STATUSES.has(answer.status)) return { retry: false };
+    const afterMs = parseRetryAfter(header(answer.headers, "retry-after"));
+    return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
+  }
+  const code = networkCode(error);
+  return { retry: code !== undefined && RETRY_CODES.has(code) };
+}
+
+/** "503 Service Unavailable" */
+export function describeFailure(error: unknown): string {
+  const answer = httpAnswer(error);
+  if (answer) return `${answer.status} ${STATUS_CODES[answer.status] ?? ""}`.trim();
+  return networkCode(error) ?? "an error";
+}
+
+/** Jira's own words, from `{ errorMessages: [...], errors: {...} }`, if it sent any. */
+function jiraMessage(data: unknown): string | undefined {
+  if (!data || typeof data !== "object") return undefined;
+  const { errorMessages, errors } = data as { errorMessages?: unknown; errors?: unknown };
+  const messages = [
+    ...(Array.isArray(errorMessages) ? errorMessages : []),
+    ...(errors && typeof errors === "object" ? Object.values(errors) : []),
+  ].filter((m): m is string => typeof m === "string" && m.trim() !== "");
+  return messages.length > 0 ? messages.join("; ").slice(0, 300) : undefined;
+}
+
+export function toRemoteError(error: unknown, label: RequestLabel, context: FailureContext): RemoteError {
+  const { host } = context;
+  const request = `${label.method} ${label.path}`;
+  const answer = httpAnswer(error);
+  if (answer) {
+    const status = describeFailure(error);
+    const said = jiraMessage(answer.data);
+    const tries = context.attempts === 1 ? "1 attempt" : `${context.attempts} attempts`;
+    const cause = new Error(`${request} → ${status}${said ? `: ${said}` : ""} (${tries})`);
+    const options = { status: answer.status, cause };
+    const credentials =
+      context.auth === "basic"
+        ? "Check JIRA_EMAIL and JIRA_API_TOKEN (an Atlassian API token for that email); for a Data Center personal access token, set JIRA_AUTH_TYPE=bearer instead."
+        : "Check JIRA_API_TOKEN (a personal access token) and JIRA_AUTH_TYPE=bearer; for Jira Cloud, unset JIRA_AUTH_TYPE and set JIRA_EMAIL with an API token.";
+    switch (answer.status) {
+      case 401:
+        return new RemoteError(`Jira at ${host} refused the credentials (${status})`, { ...options, hint: credentials });
+      case 403:
+        return new RemoteError(`Jira at ${host} denied access to ${request} (${status})`, {
+          ...options,
+          hint: `${credentials} The account may also lack permission to browse the project.`,
+        });
+      case 404:
+        if (label.key) {
+          return new RemoteError(`Jira issue ${label.key} was not found at ${host} (${status})`, {
+            ...options,
+            hint: "Check the key, and that your Jira account can see the issue's project.",
+          });
+        }
+        return new RemoteError(`Jira at ${host} has no ${label.path} (${status})`, {
+          ...options,
+          hint: "Check JIRA_HOST: it should be the Jira site's address, such as https://example.atlassian.net.",
+        });
+      default: {
+        const after = context.attempts > 1 ? ` after ${context.attempts} attempts` : "";
+        const retried = RETRY_STATUSES.has(answer.status);
+        return new RemoteError(`Jira at ${host} answered ${status} to ${request}${after}${said ? `: ${said}` : ""}`, {
+          ...options,
+          hint: retried ? "Jira is busy or unavailable; try again in a minute." : "Run again with --debug for details.",
+        });
+      }
+    }
+  }
+  const code = networkCode(error);
+  const cause = new Error(`${request} → ${code ?? "no answer"}: ${error instanceof Error ? error.message : String(error)}`);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new RemoteError(`Jira at ${host} did not answer ${request} within ${context.timeoutMs / 1000}s`, {
+      cause,
+      hint: "Try again; if Jira is just slow, raise CLOUD_HTTP_TIMEOUT_MS (milliseconds).",
+    });
+  }
+  const after = context.attempts > 1 ? ` after ${context.attempts} attempts` : "";
+  return new RemoteError(`cannot reach Jira at ${host} (${code ?? "connection failed"})${after}`, {
+    cause,
+    hint: "Check JIRA_HOST and the network connection.",
+  });
+}
