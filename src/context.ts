@@ -48,6 +48,10 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 export function createContext(options: ContextOptions): Context {
   const { io, env, cwd } = options;
   const config = once(async () => (await import("./config/load.js")).loadConfig(cwd));
+  // "Trying again in 2s" is progress for a person watching; scripts and logs get only the outcome.
+  const notice = (message: string) => {
+    if (io.stderrIsTTY || options.debug) io.stderr.write(`${message}\n`);
+  };
   return {
     io,
     env,
@@ -63,7 +67,7 @@ export function createContext(options: ContextOptions): Context {
     git: once(async () => (await import("./git/git.js")).createGit(cwd, env)),
     jira: once(async () => {
       const { connectJira } = await import("./clients/jira/index.js");
-      return connectJira({ env, config: (await config()).config });
+      return connectJira({ env, config: (await config()).config, onRetry: notice });
     }),
     github: once(async () => {
       const { connectGitHub } = await import("./clients/github/index.js");

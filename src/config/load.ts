@@ -4,10 +4,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { isMap, LineCounter, parseDocument, type Node, type Pair } from "yaml";
 import { InputError } from "../errors.js";
-import { parseYaml, validateYaml } from "../core/yaml.js";
-import { defaultConfig, rawConfigSchema, resolveConfig, type Config } from "./schema.js";
+import { defaultConfig, type Config } from "./defaults.js";
 
 export const CONFIG_FILE = "cloud.config.yaml";
 
@@ -19,7 +17,6 @@ export interface LoadedConfig {
   root: string;
 }
 
-const SECRET_KEY = /(token|secret|password|passwd|api[-_]?key|credential|private[-_]?key)/i;
 
 export async function findConfigFile(cwd: string): Promise<string | null> {
   let dir = path.resolve(cwd);
@@ -42,33 +39,16 @@ export async function findConfigFile(cwd: string): Promise<string | null> {
 export async function loadConfig(cwd: string): Promise<LoadedConfig> {
   const file = await findConfigFile(cwd);
   if (!file) return { config: structuredClone(defaultConfig), file: null, root: cwd };
-  const text = await readFile(file, "utf8");
+  // YAML and zod are loaded only when there is a file to read.
+  const [text, { parseYaml, validateYaml }, { rawConfigSchema, resolveConfig, refuseSecrets }] = await Promise.all([
+    readFile(file, "utf8"),
+    import("../core/yaml.js"),
+    import("./schema.js"),
+  ]);
   const shown = path.relative(cwd, file) || CONFIG_FILE;
   refuseSecrets(text, shown);
   const source = parseYaml(text, { file: shown });
   const value = source.value ?? {};
   const raw = validateYaml({ ...source, value }, rawConfigSchema, shown);
   return { config: resolveConfig(raw), file, root: path.dirname(file) };
-}
-
-/** A key that looks like it holds a credential is refused before anything else is read. */
-function refuseSecrets(text: string, file: string): void {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length > 0) return; // reported with its position by parseYaml
-  const visit = (node: unknown, trail: string[]): void => {
-    if (!isMap(node)) return;
-    for (const pair of node.items as Pair[]) {
-      const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
-      if (SECRET_KEY.test(key)) {
-        const p = lineCounter.linePos((pair.key as Node | null)?.range?.[0] ?? 0);
-        throw new InputError(`'${[...trail, key].join(".")}' looks like a secret; keep secrets out of committed files`, {
-          location: `${file}:${p.line}:${p.col}`,
-          hint: "Remove the key and set the credential in the environment (GH_TOKEN, JIRA_API_TOKEN).",
-        });
-      }
-      visit(pair.value, [...trail, key]);
-    }
-  };
-  visit(doc.contents, []);
 }

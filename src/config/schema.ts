@@ -2,7 +2,12 @@
  * cloud.config.yaml: the raw schema (what people write, every key optional, unknown keys refused)
  * and the resolved config (defaults applied). Types come from the schemas.
  */
+import { isMap, LineCounter, parseDocument, type Node, type Pair } from "yaml";
 import { z } from "zod";
+import { InputError } from "../errors.js";
+import { defaultConfig, type Config } from "./defaults.js";
+
+export { defaultConfig, type Config };
 
 const nonEmpty = z.string().trim().min(1, "expected a non-empty string");
 
@@ -52,34 +57,6 @@ export const rawConfigSchema = z.strictObject({
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
 
-export interface Config {
-  docs: { dir: string; templates: string | null };
-  jira: { host: string | null; project: string | null; storyPointsField: string | null };
-  github: {
-    owner: string | null;
-    project: number | null;
-    milestoneField: string;
-    statusField: string;
-    doneValues: string[];
-    estimateField: string;
-  };
-  branch: { format: string; maxLength: number };
-}
-
-export const defaultConfig: Config = {
-  docs: { dir: "docs/projects", templates: null },
-  jira: { host: null, project: null, storyPointsField: null },
-  github: {
-    owner: null,
-    project: null,
-    milestoneField: "Milestone",
-    statusField: "Status",
-    doneValues: ["Done"],
-    estimateField: "Estimate",
-  },
-  branch: { format: "{slug}-{key}", maxLength: 60 },
-};
-
 /** Defaults under the file; flags and environment are applied by the commands that read them. */
 export function resolveConfig(raw: RawConfig): Config {
   const d = defaultConfig;
@@ -103,4 +80,28 @@ export function resolveConfig(raw: RawConfig): Config {
       maxLength: raw.branch?.maxLength ?? d.branch.maxLength,
     },
   };
+}
+
+const SECRET_KEY = /(token|secret|password|passwd|api[-_]?key|credential|private[-_]?key)/i;
+
+/** A key that looks like it holds a credential is refused before anything else is read. */
+export function refuseSecrets(text: string, file: string): void {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) return; // reported with its position by parseYaml
+  const visit = (node: unknown, trail: string[]): void => {
+    if (!isMap(node)) return;
+    for (const pair of node.items as Pair[]) {
+      const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
+      if (SECRET_KEY.test(key)) {
+        const p = lineCounter.linePos((pair.key as Node | null)?.range?.[0] ?? 0);
+        throw new InputError(`'${[...trail, key].join(".")}' looks like a secret; keep secrets out of committed files`, {
+          location: `${file}:${p.line}:${p.col}`,
+          hint: "Remove the key and set the credential in the environment (GH_TOKEN, JIRA_API_TOKEN).",
+        });
+      }
+      visit(pair.value, [...trail, key]);
+    }
+  };
+  visit(doc.contents, []);
 }

@@ -321,7 +321,7 @@ function judgeLinked(kind: "ready" | "done" | "exists", from: "milestones" | "fu
         else if (!isFibonacci(issue.points)) lacks.push(`a Fibonacci estimate (has ${issue.points})`);
       }
       if (!issue.acceptanceCriteria) lacks.push("acceptance criteria");
-      if (lacks.length > 0) problems.push(`${ref.text} has no ${lacks.join(", no ")}`);
+      if (lacks.length > 0) problems.push(`${ref.text} lacks ${lacks.join(", ")}`);
     } else if (kind === "done" && !issue.done) {
       problems.push(`${ref.text} is not done${issue.state ? ` (${issue.state})` : ""}`);
     }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/tmp.js";
+import { tempDir, tempRepo } from "../helpers/tmp.js";
 import { EXAMPLE, REPO, projectRoot } from "./support.js";
 
 const BIN = path.join(REPO, "bin/cloud.js");
@@ -181,5 +181,16 @@ describe("what the binary loads", () => {
     const loaded = recorder.loaded();
     expect(loaded.some((u) => u.endsWith("/dist/cli.js"))).toBe(true);
     expect(loaded.filter((u) => HEAVY.test(u))).toEqual([]);
+  });
+
+  it("`cloud branch KEY --title x --dry-run` loads neither jira.js nor @octokit", () => {
+    const recorder = loadRecorder();
+    const repo = tempRepo();
+    const result = cloud(["branch", "CLOUD-1", "--title", "x", "--dry-run"], { cwd: repo, nodeArgs: recorder.nodeArgs });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe("x-CLOUD-1\n");
+    const loaded = recorder.loaded();
+    expect(loaded.some((u) => u.endsWith("/dist/cli.js"))).toBe(true);
+    expect(loaded.filter((u) => HEAVY.test(u) || /\/chunks\/(jira|client)-/.test(u))).toEqual([]);
   });
 });

@@ -60,7 +60,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export async function connectJira(options: ConnectJiraOptions): Promise<JiraClient> {
   const settings = jiraSettings(options.env, options.config);
-  const [{ Version3Client }, { createJiraClient }] = await Promise.all([import("jira.js"), import("./client.js")]);
+  const [{ Version3Client }, { createJiraClient }] = await Promise.all([import("jira.js/version3"), import("./client.js")]);
   // axios waits forever by default.
   const common = { host: settings.host, baseRequestConfig: { timeout: settings.timeoutMs } };
   const { auth } = settings;

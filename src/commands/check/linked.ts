@@ -2,6 +2,15 @@
 import type { Context } from "../../context.js";
 import type { LinkedLookup } from "../../core/evaluate.js";
 import type { IssueRef, LinkedIssue } from "../../core/linked.js";
+import { UsageError } from "../../errors.js";
+
+/** Missing credentials while checking: say that --offline is the other way out. */
+function orOffline(error: unknown): never {
+  if (error instanceof UsageError) {
+    throw new UsageError(error.message, { hint: `${error.hint ? `${error.hint.replace(/\.$/, "")}, or` : "Or"} pass --offline to skip the linked issues.`, cause: error });
+  }
+  throw error;
+}
 
 export async function fetchLinkedIssues(ctx: Context, refs: readonly IssueRef[], options: { offline: boolean }): Promise<LinkedLookup> {
   const facts = new Map<string, LinkedIssue>();
@@ -9,8 +18,8 @@ export async function fetchLinkedIssues(ctx: Context, refs: readonly IssueRef[],
     const jiraKeys = [...new Set(refs.filter((r) => r.kind === "jira").map((r) => r.text))];
     const githubRefs = dedupe(refs.filter((r): r is Extract<IssueRef, { kind: "github" }> => r.kind === "github"));
     const [fromJira, fromGitHub] = await Promise.all([
-      jiraKeys.length > 0 ? ctx.jira().then((jira) => jira.getLinkedIssues(jiraKeys)) : new Map<string, LinkedIssue>(),
-      githubRefs.length > 0 ? ctx.github().then((github) => github.getLinkedIssues(githubRefs)) : new Map<string, LinkedIssue>(),
+      jiraKeys.length > 0 ? ctx.jira().catch(orOffline).then((jira) => jira.getLinkedIssues(jiraKeys)) : new Map<string, LinkedIssue>(),
+      githubRefs.length > 0 ? ctx.github().catch(orOffline).then((github) => github.getLinkedIssues(githubRefs)) : new Map<string, LinkedIssue>(),
     ]);
     for (const [key, issue] of fromJira) facts.set(key, issue);
     for (const [key, issue] of fromGitHub) facts.set(key, issue);
