@@ -4,6 +4,7 @@
  */
 import os from "node:os";
 import { benchGates } from "./gates.js";
+import { benchJira } from "./jira.js";
 import { BIN, cleanEnv, medianOf, spawnTimed } from "./measure.js";
 
 interface Row {
@@ -49,6 +50,19 @@ async function main(): Promise<void> {
   if (want("gates")) {
     const g = await benchGates(1000, 5);
     ratioRow("gates: dor check --offline, 1000 projects", g.cloud, g.baseline, 1.5, "read + YAML-parse");
+  }
+  if (want("jira")) {
+    const j = await benchJira(500, 20);
+    const sequential = s.help + 5 * 20;
+    rows.push({
+      name: "jira: 500 linked keys (20 ms latency)",
+      measured: `${j.bulkfetch} bulkfetch, ${j.maxInFlight} at once`,
+      baseline: `${fmt(j.ms)} wall vs ${fmt(sequential)} if sequential`,
+      ratio: `${(j.ms / sequential).toFixed(2)}×`,
+      goal: "5 requests, in parallel",
+      ok: j.bulkfetch === 5 && j.maxInFlight >= 2,
+    });
+    print(rows[rows.length - 1]!);
   }
   const missed = rows.filter((r) => !r.ok);
   process.stdout.write(`\n${rows.length - missed.length} of ${rows.length} goals met\n`);

@@ -130,6 +130,8 @@ export interface JiraServerOptions {
   faults?: FaultRule[];
   credentials?: Credentials;
   myself?: { accountId: string; displayName: string; emailAddress?: string };
+  /** Added before every answer, to make parallel requests observable (benchmarks). */
+  latencyMs?: number;
 }
 
 export interface JiraServer {
@@ -146,6 +148,8 @@ export interface JiraServer {
   close(): Promise<void>;
   /** verify(), then close() even when verify() throws. */
   stop(): Promise<void>;
+  /** The most requests that were being answered at the same time. */
+  maxInFlight(): number;
 }
 
 /** The JQL of "my open issues"; any other query is unexpected. */
@@ -293,10 +297,16 @@ export async function startJiraServer(options: JiraServerOptions = {}): Promise<
     return entry.rule;
   };
 
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on("close", () => inFlight--);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", () => (options.latencyMs ? setTimeout(answer, options.latencyMs) : answer()));
+    const answer = () => {
       const parsed = new URL(req.url ?? "/", "http://127.0.0.1");
       const text = Buffer.concat(chunks).toString("utf8");
       let body: unknown;
@@ -335,7 +345,7 @@ export async function startJiraServer(options: JiraServerOptions = {}): Promise<
         return send(res, 401, { errorMessages: ["You are not authenticated. Authentication required to perform this operation."], errors: {} }, { "www-authenticate": 'Basic realm="protected-area"' });
       }
       route.handler(res, record, route.match!);
-    });
+    };
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -367,6 +377,7 @@ export async function startJiraServer(options: JiraServerOptions = {}): Promise<
     unexpected,
     count: (method, path) => requests.filter((r) => r.method === method && r.path === path).length,
     fault: (rule) => faults.push({ rule, left: rule.times ?? 1 }),
+    maxInFlight: () => maxInFlight,
     verify,
     close,
     async stop() {
