@@ -128,14 +128,8 @@ export function milestoneState(group: { total: number; done: number; dueOn: stri
   return "on-track";
 }
 
-interface Group {
-  name: string | null;
-  dueOn: string | null;
-  total: number;
-  done: number;
-  pointsTotal: number;
-  pointsDone: number;
-}
+/** A milestone while items are being counted. */
+type Group = Omit<MilestoneSummary, "percent" | "state">;
 
 /** Sums of decimal estimates (0.5 + 0.1 …) are rounded to hundredths to hide binary noise. */
 function roundPoints(points: number): number {
@@ -157,7 +151,7 @@ export function buildMilestoneReport(project: ProjectInfo, items: Iterable<Proje
     const name = item.milestone?.name ?? null;
     let group = groups.get(name);
     if (!group) {
-      group = { name, dueOn: null, total: 0, done: 0, pointsTotal: 0, pointsDone: 0 };
+      group = { name, dueOn: null, total: 0, done: 0, points: { total: 0, done: 0 } };
       groups.set(name, group);
     }
     // Milestones of the same title in several repositories may differ in due date: the earliest wins.
@@ -165,10 +159,10 @@ export function buildMilestoneReport(project: ProjectInfo, items: Iterable<Proje
     if (dueOn !== null && (group.dueOn === null || dueOn < group.dueOn)) group.dueOn = dueOn;
     const points = item.estimate ?? 0;
     group.total++;
-    group.pointsTotal += points;
+    group.points.total += points;
     if (isDone(item, options.doneValues)) {
       group.done++;
-      group.pointsDone += points;
+      group.points.done += points;
     }
   }
 
@@ -180,7 +174,7 @@ export function buildMilestoneReport(project: ProjectInfo, items: Iterable<Proje
       total: g.total,
       done: g.done,
       percent: Math.round((100 * g.done) / g.total),
-      points: { total: roundPoints(g.pointsTotal), done: roundPoints(g.pointsDone) },
+      points: { total: roundPoints(g.points.total), done: roundPoints(g.points.done) },
       state: milestoneState(g, today),
     }),
   );

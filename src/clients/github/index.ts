@@ -1,19 +1,49 @@
-/** Narrow GitHub client. (Implemented with the GitHub issue.) */
+/**
+ * Narrow GitHub client: the two things the tool asks GitHub, as domain methods. Connecting resolves
+ * the endpoint and the token (missing token: exit 2) before any request; @octokit/graphql is loaded
+ * only then (see transport.ts).
+ */
 import type { Config } from "../../config/schema.js";
+import type { LinkedIssue } from "../../core/linked.js";
 import type { Env } from "../../io/streams.js";
-import type { IssueRef, LinkedIssue } from "../../core/linked.js";
-import { UsageError } from "../../errors.js";
+import type { RetryPolicy } from "../retry.js";
+import { fetchLinkedIssues, type GitHubRef } from "./linked-issues.js";
+import { fetchProjectItems, type ProjectItems, type ProjectItemsOptions, type ProjectQuery } from "./project-items.js";
+import { graphqlEndpoint, resolveToken } from "./token.js";
+import { createTransport, type CallOptions } from "./transport.js";
+
+export type { GitHubRef } from "./linked-issues.js";
+export type { ProjectField, ProjectItems, ProjectItemsOptions, ProjectQuery } from "./project-items.js";
 
 export interface GitHubClient {
+  /** The GraphQL endpoint in use (GITHUB_GRAPHQL_URL or api.github.com). */
+  readonly endpoint: URL;
   /** Facts for the gates, keyed by `owner/repo#number`; missing issues have found: false. */
-  getLinkedIssues(refs: readonly Extract<IssueRef, { kind: "github" }>[]): Promise<Map<string, LinkedIssue>>;
+  getLinkedIssues(refs: readonly GitHubRef[], options?: Pick<CallOptions, "signal" | "onWait">): Promise<Map<string, LinkedIssue>>;
+  /** Every item of a ProjectV2 of an organization or a user, with the fields the milestone report reads. */
+  getProjectItems(query: ProjectQuery, options?: ProjectItemsOptions): Promise<ProjectItems>;
 }
 
 export interface ConnectGitHubOptions {
   env: Env;
   config: Config;
+  /** Per request attempt; 30 s by default. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
 }
 
-export async function connectGitHub(_options: ConnectGitHubOptions): Promise<GitHubClient> {
-  throw new UsageError("GitHub is not available yet.");
+export async function connectGitHub(options: ConnectGitHubOptions): Promise<GitHubClient> {
+  const endpoint = graphqlEndpoint(options.env);
+  const token = await resolveToken(options.env, endpoint);
+  const transport = await createTransport({
+    endpoint,
+    token,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  return {
+    endpoint,
+    getLinkedIssues: (refs, callOptions) => fetchLinkedIssues(transport, refs, callOptions),
+    getProjectItems: (query, callOptions) => fetchProjectItems(transport, query, callOptions),
+  };
 }

@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { CliError, InterruptedError, RemoteError } from "../../errors.js";
-import { parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from "../retry.js";
+import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from "../retry.js";
 import { displayUrl, type Token } from "./token.js";
 
 /** A named GraphQL query and the zod schema its `data` must match. */
@@ -16,11 +16,15 @@ export interface Operation<T> {
   readonly data: z.ZodType<T>;
 }
 
-/** Declare an operation; its name is read from the text, so every operation is necessarily named. */
+/**
+ * Declare an operation; its name is read from the text, so every operation is necessarily named.
+ * Runs of white space are collapsed (the text goes out with every page); our queries hold no string
+ * literals, whose spaces would matter.
+ */
 export function operation<T>(text: string, data: z.ZodType<T>): Operation<T> {
   const name = /^\s*query\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(text)?.[1];
-  if (!name) throw new Error(`GraphQL operations must be named queries: ${text.slice(0, 40)}`);
-  return { name, text, data };
+  if (!name || text.includes('"')) throw new Error(`GraphQL operations must be named queries without string literals: ${text.slice(0, 40)}`);
+  return { name, text: text.replace(/\s+/g, " ").trim(), data };
 }
 
 /** One entry of a GraphQL response's `errors`, as GitHub sends it. */
@@ -69,7 +73,7 @@ const PRIMARY_RESET_WAIT_MS = 60_000;
  * Retry-After on a secondary rate limit is typically up to 60 s, so single waits may be that long;
  * the total stays bounded.
  */
-const GITHUB_RETRY_POLICY: Partial<RetryPolicy> = { attempts: 4, maxDelayMs: PRIMARY_RESET_WAIT_MS + 1_000, maxTotalMs: 120_000 };
+const GITHUB_RETRY_POLICY: RetryPolicy = { ...defaultRetryPolicy, maxDelayMs: PRIMARY_RESET_WAIT_MS + 1_000, maxTotalMs: 120_000 };
 
 /** What went wrong with one attempt, in our terms. */
 type Failure =
@@ -96,7 +100,7 @@ export async function createTransport(options: TransportOptions): Promise<Transp
   const { graphql } = await import("@octokit/graphql");
   const { endpoint, token } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const policy = { ...GITHUB_RETRY_POLICY, ...options.retry };
+  const policy: RetryPolicy = { ...GITHUB_RETRY_POLICY, ...options.retry };
   // A GITHUB_GRAPHQL_URL such as http://127.0.0.1:PORT/graphql must not become …/graphql/graphql.
   const gql = graphql.defaults({ ...splitEndpoint(endpoint), headers: { authorization: `bearer ${token.value}` } });
 
@@ -104,23 +108,24 @@ export async function createTransport(options: TransportOptions): Promise<Transp
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(), timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
+    let data: unknown;
+    let errors: GraphQLErrorInfo[] = [];
     try {
-      const data = await gql<unknown>(op.text, { ...variables, operationName: op.name, request: { signal } });
-      return { data: check(op, data), errors: [] };
+      data = await gql<unknown>(op.text, { ...variables, operationName: op.name, request: { signal } });
     } catch (error) {
       if (call.signal?.aborted) throw new Attempt({ kind: "interrupted" }, error);
       if (timer.signal.aborted) throw new Attempt({ kind: "timeout" }, error);
       const failure = classify(error);
-      // Partial data: keep it when every error is one the caller expects.
-      if (failure.kind === "graphql" && call.tolerate && failure.errors.every(call.tolerate)) {
-        const data = (error as { data?: unknown }).data;
-        if (data !== null && data !== undefined) return { data: check(op, data), errors: failure.errors };
-      }
-      if (error instanceof CliError) throw error;
-      throw new Attempt(failure, error);
+      const partial = (error as { data?: unknown }).data;
+      // Partial data is kept when every error is one the caller expects (GitHub nulls those paths).
+      const usable = failure.kind === "graphql" && call.tolerate !== undefined && failure.errors.every(call.tolerate);
+      if (!usable || partial === null || partial === undefined) throw new Attempt(failure, error);
+      data = partial;
+      errors = failure.errors;
     } finally {
       clearTimeout(timeout);
     }
+    return { data: checkAnswer(op.name, op.data, data), errors };
   }
 
   return {
@@ -138,7 +143,7 @@ export async function createTransport(options: TransportOptions): Promise<Transp
             ...(call.signal ? { signal: call.signal } : {}),
             decide: (error) => (error instanceof Attempt ? decide(error.failure) : { retry: false }),
             onRetry: ({ attempt: n, delayMs, error }) => {
-              if (error instanceof Attempt) call.onWait?.(waitMessage(error.failure, delayMs, n + 1, policy.attempts ?? 4));
+              if (error instanceof Attempt) call.onWait?.(waitMessage(error.failure, delayMs, n + 1, policy.attempts));
             },
           },
         );
@@ -161,12 +166,13 @@ class Attempt extends Error {
   }
 }
 
-function check<T>(op: Operation<T>, data: unknown): T {
-  const parsed = op.data.safeParse(data);
+/** Check (part of) an answer with zod; a mismatch is a RemoteError naming the operation and the path. */
+export function checkAnswer<T>(operationName: string, schema: z.ZodType<T>, data: unknown, at: (string | number)[] = []): T {
+  const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const where = issue.path.length > 0 ? issue.path.join(".") : "data";
-  throw new RemoteError(`GitHub sent an unexpected answer to ${op.name}: ${where}: ${issue.message}`, {
+  const path = [...at, ...issue.path];
+  throw new RemoteError(`GitHub sent an unexpected answer to ${operationName}: ${path.length > 0 ? path.join(".") : "data"}: ${issue.message}`, {
     hint: "GITHUB_GRAPHQL_URL may point at something that is not GitHub's GraphQL API.",
     cause: parsed.error,
   });
@@ -226,8 +232,8 @@ function decide(failure: Failure): RetryDecision {
     case "network":
       return { retry: failure.transient };
     case "secondary-rate-limit":
-      // Without Retry-After GitHub asks for at least a minute; with backoff we try sooner but politely.
-      return failure.retryAfterMs === undefined ? { retry: true } : { retry: true, afterMs: failure.retryAfterMs };
+      // Without Retry-After, GitHub's guidance is to wait at least a minute.
+      return { retry: true, afterMs: failure.retryAfterMs ?? 60_000 };
     case "primary-rate-limit": {
       if (failure.resetAt === undefined) return { retry: false };
       const wait = failure.resetAt - Date.now();
@@ -239,7 +245,7 @@ function decide(failure: Failure): RetryDecision {
 }
 
 function seconds(ms: number): string {
-  return `${Math.max(1, Math.round(ms / 1000))} s`;
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function waitMessage(failure: Failure, delayMs: number, next: number, of: number): string {
@@ -283,12 +289,14 @@ function toCliError(failure: Failure, c: ErrorContext): CliError {
         ...cause,
         hint: "Check the network connection and GITHUB_GRAPHQL_URL.",
       });
-    case "secondary-rate-limit":
-      return new RemoteError(`GitHub's secondary rate limit still refused the request${tried}`, {
+    case "secondary-rate-limit": {
+      const asks = failure.retryAfterMs === undefined ? "" : `; it asks to wait ${seconds(failure.retryAfterMs)}`;
+      return new RemoteError(`GitHub's secondary rate limit refused the request${tried}${asks}`, {
         ...cause,
         status: failure.status,
-        hint: "Wait a few minutes and try again.",
+        hint: asks ? "Wait that long and try again." : "Wait a few minutes and try again.",
       });
+    }
     case "primary-rate-limit": {
       const when = failure.resetAt === undefined ? "" : `; it resets at ${clock(failure.resetAt)} (in about ${Math.max(1, Math.ceil((failure.resetAt - Date.now()) / 60_000))} min)`;
       return new RemoteError(`GitHub's API rate limit for this token is used up${when}`, {
@@ -299,9 +307,10 @@ function toCliError(failure: Failure, c: ErrorContext): CliError {
     }
     case "graphql": {
       const [first] = failure.errors;
-      const more = failure.errors.length > 1 ? ` (and ${failure.errors.length - 1} more errors)` : "";
+      const others = failure.errors.length - 1;
+      const more = others > 0 ? ` (and ${others} more error${others > 1 ? "s" : ""})` : "";
       const scopes = failure.errors.some((e) => e.type === "INSUFFICIENT_SCOPES");
-      return new RemoteError(`GitHub could not answer ${c.op.name}: ${oneLine(first?.message ?? "unknown error")}${more}`, {
+      return new RemoteError(`GitHub could not answer ${c.op.name}: ${oneLine(first?.message ?? "unknown error").replace(/\.$/, "")}${more}`, {
         ...cause,
         hint: scopes ? `The token from ${c.token.source} needs the read:project scope (and repo for private repositories).` : "Run again with --debug for details.",
       });

@@ -1,0 +1,145 @@
+/**
+ * The loopback GitHub itself: it must refuse what GitHub refuses, or the client tests prove nothing.
+ * Raw requests with fetch, so no client code is involved.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startGitHubServer, type GitHubServer } from "../helpers/github-server.js";
+
+let gh: GitHubServer;
+
+beforeAll(async () => {
+  gh = await startGitHubServer();
+  const acme = gh.organization("acme");
+  const project = acme.project({ number: 1, title: "P" });
+  for (let n = 1; n <= 250; n++) project.addItem({ content: { draft: `d${n}` }, archived: n % 50 === 0 });
+  acme.repository("api").issue({ number: 1, title: "One" });
+});
+afterAll(async () => {
+  await gh.close();
+});
+
+async function post(query: string, variables: Record<string, unknown> = {}, token: string | null = gh.token, url = gh.url) {
+  const operationName = /query\s+(\w+)/.exec(query)?.[1];
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: any; errors?: { type?: string; message: string; path?: unknown[] }[]; message?: string } };
+}
+
+/** Expect the request to have been recorded as a problem, and clear it so the test can pass. */
+function expectProblem(pattern: RegExp): void {
+  expect(gh.problems.join("\n")).toMatch(pattern);
+  expect(() => gh.verify()).toThrow(/the fake GitHub saw 1 problem/);
+  expect(gh.problems).toHaveLength(0);
+}
+
+describe("what GitHub enforces beyond the schema", () => {
+  test("a connection without first or last is refused, and fails the test", async () => {
+    const { status, body } = await post("query NoBounds { repositoryOwner(login: \"acme\") { ... on ProjectV2Owner { projectV2(number: 1) { items { totalCount } } } } }");
+    expect(status).toBe(200);
+    expect(body.errors?.[0]).toMatchObject({ type: "MISSING_PAGINATION_BOUNDARIES", message: "You must provide a `first` or `last` value to properly paginate the `items` connection." });
+    expectProblem(/invalid query in NoBounds/);
+  });
+
+  test("more than 100 is refused, whether literal or in a variable", async () => {
+    const { body } = await post("query TooMany($n: Int) { repositoryOwner(login: \"acme\") { ... on ProjectV2Owner { projectV2(number: 1) { items(first: $n) { totalCount } } } } }", { n: 101 });
+    expect(body.errors?.[0]).toMatchObject({ type: "EXCESSIVE_PAGINATION", message: "Requesting 101 records on the `items` connection exceeds the `first` limit of 100 records." });
+    expectProblem(/TooMany/);
+  });
+
+  test("an anonymous operation and a field the schema lacks are refused", async () => {
+    await post("{ viewer { login } }");
+    expectProblem(/every operation must be named/);
+    const { body } = await post("query Typo { repositoryOwner(login: \"acme\") { logn } }");
+    expect(body.errors?.[0]?.message).toBe('Cannot query field "logn" on type "RepositoryOwner". Did you mean "login"?');
+    expectProblem(/invalid query in Typo/);
+  });
+
+  test("allowInvalid lets a test send bad queries on purpose", async () => {
+    gh.allowInvalid = true;
+    try {
+      await post("{ viewer { login } }");
+      expect(gh.problems).toHaveLength(0);
+    } finally {
+      gh.allowInvalid = false;
+    }
+  });
+
+  test("no token, or a wrong one, is 401", async () => {
+    const none = await post("query V { rateLimit { remaining } }", {}, null);
+    expect(none).toEqual({ status: 401, body: expect.objectContaining({ message: "This endpoint requires you to be authenticated." }) });
+    const wrong = await post("query V { rateLimit { remaining } }", {}, "nope");
+    expect(wrong).toEqual({ status: 401, body: expect.objectContaining({ message: "Bad credentials" }) });
+    expect(gh.problems).toHaveLength(0);
+  });
+
+  test("any other path is 404 and a problem", async () => {
+    const { status } = await post("query V { rateLimit { remaining } }", {}, gh.token, gh.url.replace("/graphql", "/graphql/graphql"));
+    expect(status).toBe(404);
+    expectProblem(/unexpected request: POST \/graphql\/graphql/);
+  });
+});
+
+describe("answers like GitHub", () => {
+  test("items page by cursor to the end; archived items are in the connection", async () => {
+    const query = `query Page($after: String) { repositoryOwner(login: "acme") { ... on ProjectV2Owner { projectV2(number: 1) {
+      items(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { isArchived type content { ... on DraftIssue { title } } } } } } } }`;
+    const titles: string[] = [];
+    let archived = 0;
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const { body } = await post(query, { after });
+      const items = body.data.repositoryOwner.projectV2.items;
+      expect(items.totalCount).toBe(250);
+      for (const node of items.nodes) {
+        titles.push(node.content.title);
+        if (node.isArchived) archived++;
+      }
+      if (!items.pageInfo.hasNextPage) break;
+      after = items.pageInfo.endCursor;
+    }
+    expect(titles).toEqual(Array.from({ length: 250 }, (_, i) => `d${i + 1}`));
+    expect(archived).toBe(5);
+  });
+
+  test("a missing repository or issue is null plus a NOT_FOUND error, the rest answered", async () => {
+    const { status, body } = await post(`query Lookups {
+      a: repository(owner: "acme", name: "api") { issueOrPullRequest(number: 1) { ... on Issue { title } } }
+      b: repository(owner: "acme", name: "nope") { issueOrPullRequest(number: 1) { ... on Issue { title } } }
+      c: repository(owner: "acme", name: "api") { issueOrPullRequest(number: 404) { ... on Issue { title } } }
+    }`);
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ a: { issueOrPullRequest: { title: "One" } }, b: null, c: { issueOrPullRequest: null } });
+    expect(body.errors).toEqual([
+      expect.objectContaining({ type: "NOT_FOUND", path: ["b"], message: "Could not resolve to a Repository with the name 'acme/nope'." }),
+      expect.objectContaining({ type: "NOT_FOUND", path: ["c", "issueOrPullRequest"] }),
+    ]);
+    expect(gh.problems).toHaveLength(0);
+  });
+
+  test("faults are served in order, then normal answers resume; latency holds each answer back", async () => {
+    gh.failNext({ status: 502 }, { secondaryRateLimit: { retryAfter: 7 } });
+    const first = await fetch(gh.url, { method: "POST", body: "{}" });
+    expect(first.status).toBe(502);
+    const second = await fetch(gh.url, { method: "POST", body: "{}" });
+    expect([second.status, second.headers.get("retry-after")]).toEqual([403, "7"]);
+    expect(((await second.json()) as { message: string }).message).toMatch(/secondary rate limit/);
+    gh.latencyMs = 60;
+    try {
+      const started = performance.now();
+      const third = await post("query V { rateLimit { remaining } }");
+      expect(third.status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    } finally {
+      gh.latencyMs = 0;
+    }
+  });
+
+  test("adding a value the field cannot hold throws at once", () => {
+    const project = gh.organization("strict").project({ number: 1 });
+    expect(() => project.addItem({ content: { draft: "x" }, values: { Status: "Shipped" } })).toThrow(/expects one of Todo, In Progress, Done/);
+    expect(() => project.addItem({ content: { draft: "x" }, values: { Sprint: "1" } })).toThrow(/has no field Sprint/);
+  });
+});
