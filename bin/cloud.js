@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Tiny shim: answer --version without loading anything, then hand over to the built CLI.
-import { readFileSync } from "node:fs";
+// Tiny shim, CommonJS so that `cloud --version` starts without Node's ES module loader:
+// answer --version straight away, otherwise hand over to the built CLI.
+"use strict";
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-  process.stdout.write(`${pkg.version}\n`);
+  const { readFileSync, writeSync } = require("node:fs");
+  const { version } = JSON.parse(readFileSync(require("node:path").join(__dirname, "..", "package.json"), "utf8"));
+  writeSync(1, `${version}\n`);
 } else {
-  const { main } = await import("../dist/cli.js");
-  await main();
+  import("../dist/cli.js").then(({ main }) => main());
 }

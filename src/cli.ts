@@ -154,5 +154,12 @@ function describeCause(error: unknown): string {
 
 export async function main(): Promise<void> {
   const env = process.env;
+  // `cloud … | head`: the reader went away; stop quietly as other command-line tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   process.exitCode = await runCli({ argv: process.argv.slice(2), io: systemStreams(env), env, cwd: process.cwd() });
 }

@@ -7,6 +7,7 @@ import type { Config } from "../../config/schema.js";
 import type { LinkedIssue } from "../../core/linked.js";
 import type { Env } from "../../io/streams.js";
 import type { RetryPolicy } from "../retry.js";
+import { requestTimeoutMs } from "../timeout.js";
 import { fetchLinkedIssues, type GitHubRef } from "./linked-issues.js";
 import { fetchProjectItems, type ProjectItems, type ProjectItemsOptions, type ProjectQuery } from "./project-items.js";
 import { graphqlEndpoint, resolveToken } from "./token.js";
@@ -27,7 +28,7 @@ export interface GitHubClient {
 export interface ConnectGitHubOptions {
   env: Env;
   config: Config;
-  /** Per request attempt; 30 s by default. */
+  /** Per request attempt; CLOUD_HTTP_TIMEOUT_MS or 30 s by default. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
 }
@@ -38,7 +39,7 @@ export async function connectGitHub(options: ConnectGitHubOptions): Promise<GitH
   const transport = await createTransport({
     endpoint,
     token,
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    timeoutMs: options.timeoutMs ?? requestTimeoutMs(options.env),
     ...(options.retry ? { retry: options.retry } : {}),
   });
   return {

@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { CliError, InterruptedError, RemoteError } from "../../errors.js";
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from "../retry.js";
+import { DEFAULT_TIMEOUT_MS } from "../timeout.js";
 import { displayUrl, type Token } from "./token.js";
 
 /** A named GraphQL query and the zod schema its `data` must match. */
@@ -64,7 +65,6 @@ export interface TransportOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Wait for a primary rate limit only when it resets within this long. */
 const PRIMARY_RESET_WAIT_MS = 60_000;

@@ -14,6 +14,7 @@ import type { LinkedIssue } from "../../core/linked.js";
 import { UsageError } from "../../errors.js";
 import type { Env } from "../../io/streams.js";
 import type { RetryPolicy } from "../retry.js";
+import { requestTimeoutMs } from "../timeout.js";
 
 export interface JiraIssueSummary {
   key: string;
@@ -56,7 +57,6 @@ export interface JiraSettings {
   storyPointsField: string | null;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export async function connectJira(options: ConnectJiraOptions): Promise<JiraClient> {
   const settings = jiraSettings(options.env, options.config);
@@ -103,7 +103,7 @@ export function jiraSettings(env: Env, config: Config): JiraSettings {
   return {
     host: normalizeHost(host!, value("JIRA_HOST") ? "JIRA_HOST" : "jira.host in cloud.config.yaml"),
     auth: authType === "basic" ? { kind: "basic", email: email!, apiToken: token! } : { kind: "bearer", token: token! },
-    timeoutMs: timeout(env.CLOUD_HTTP_TIMEOUT_MS),
+    timeoutMs: requestTimeoutMs(env),
     storyPointsField: config.jira.storyPointsField,
   };
 }
@@ -131,10 +131,3 @@ function normalizeHost(host: string, source: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-function timeout(text: string | undefined): number {
-  if (text === undefined || text.trim() === "") return DEFAULT_TIMEOUT_MS;
-  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) {
-    throw new UsageError(`CLOUD_HTTP_TIMEOUT_MS must be a whole number of milliseconds, not '${text}'`);
-  }
-  return Number(text);
-}
