@@ -5,6 +5,7 @@
 import os from "node:os";
 import { benchGates } from "./gates.js";
 import { benchJira } from "./jira.js";
+import { benchMilestones } from "./milestones.js";
 import { BIN, cleanEnv, medianOf, spawnTimed } from "./measure.js";
 
 interface Row {
@@ -50,6 +51,21 @@ async function main(): Promise<void> {
   if (want("gates")) {
     const g = await benchGates(1000, 5);
     ratioRow("gates: dor check --offline, 1000 projects", g.cloud, g.baseline, 1.5, "read + YAML-parse");
+  }
+  if (want("milestones")) {
+    const m = await benchMilestones(10_000, 20, 3);
+    const budget = 1.2 * 100 * 20 + m.startup;
+    rows.push({
+      name: "milestone report: 10,000 items, 20 ms",
+      measured: `${fmt(m.wall)}, ${m.requests} requests`,
+      baseline: `1.2 × 100 × 20 ms + ${fmt(m.startup)} start-up`,
+      ratio: `${(m.wall / (100 * 20 + m.startup)).toFixed(2)}×`,
+      goal: `100 requests, ≤ ${fmt(budget)}`,
+      ok: m.requests === 100 && m.wall <= budget,
+    });
+    print(rows[rows.length - 1]!);
+    rows.push({ name: "milestone report: peak memory", measured: `${m.peakMiB.toFixed(0)} MiB`, baseline: "(reported)", ratio: "", goal: "reported", ok: true });
+    print(rows[rows.length - 1]!);
   }
   if (want("jira")) {
     const j = await benchJira(500, 20);
