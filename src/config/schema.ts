@@ -57,28 +57,23 @@ export const rawConfigSchema = z.strictObject({
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
 
-/** Defaults under the file; flags and environment are applied by the commands that read them. */
+/** Keys the file sets win over the defaults; flags and environment are applied by the commands. */
+function merge<T extends object>(defaults: T, raw: { [K in keyof T]?: T[K] | undefined } | undefined): T {
+  const out = { ...defaults };
+  for (const key of Object.keys(raw ?? {}) as (keyof T)[]) {
+    const value = raw![key];
+    if (value !== undefined) out[key] = value as T[keyof T];
+  }
+  return out;
+}
+
 export function resolveConfig(raw: RawConfig): Config {
   const d = defaultConfig;
   return {
-    docs: { dir: raw.docs?.dir ?? d.docs.dir, templates: raw.docs?.templates ?? d.docs.templates },
-    jira: {
-      host: raw.jira?.host ?? d.jira.host,
-      project: raw.jira?.project ?? d.jira.project,
-      storyPointsField: raw.jira?.storyPointsField ?? d.jira.storyPointsField,
-    },
-    github: {
-      owner: raw.github?.owner ?? d.github.owner,
-      project: raw.github?.project ?? d.github.project,
-      milestoneField: raw.github?.milestoneField ?? d.github.milestoneField,
-      statusField: raw.github?.statusField ?? d.github.statusField,
-      doneValues: raw.github?.doneValues ?? d.github.doneValues,
-      estimateField: raw.github?.estimateField ?? d.github.estimateField,
-    },
-    branch: {
-      format: raw.branch?.format ?? d.branch.format,
-      maxLength: raw.branch?.maxLength ?? d.branch.maxLength,
-    },
+    docs: merge(d.docs, raw.docs),
+    jira: merge(d.jira, raw.jira),
+    github: merge(d.github, raw.github),
+    branch: merge(d.branch, raw.branch),
   };
 }
 
