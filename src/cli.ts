@@ -161,5 +161,10 @@ export async function main(): Promise<void> {
       throw error;
     });
   }
-  process.exitCode = await runCli({ argv: process.argv.slice(2), io: systemStreams(env), env, cwd: process.cwd() });
+  const code = await runCli({ argv: process.argv.slice(2), io: systemStreams(env), env, cwd: process.cwd() });
+  process.exitCode = code;
+  // The answer is out: once stdout and stderr are flushed, stop, rather than wait for a request to the
+  // other tracker that can no longer change the outcome (it would end only at its timeout).
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write("", resolve))));
+  process.exit(code);
 }

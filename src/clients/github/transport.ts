@@ -340,6 +340,13 @@ function httpError(failure: Extract<Failure, { kind: "http" }>, c: ErrorContext,
         ...options,
         hint: "Check GITHUB_GRAPHQL_URL: it is https://api.github.com/graphql, or https://HOST/api/graphql on GitHub Enterprise Server.",
       });
+    case 429:
+      // Neither Retry-After nor a rate-limit header said how long (those are retried above); GitHub's
+      // guidance is then to wait at least a minute, which is the user's call, not a hidden wait.
+      return new RemoteError(`GitHub is limiting requests (HTTP 429)${tried}: ${oneLine(failure.message)}`, {
+        ...options,
+        hint: "Wait a minute and try again.",
+      });
     default:
       return new RemoteError(`GitHub failed with HTTP ${failure.status}${tried}: ${oneLine(failure.message)}`, {
         ...options,

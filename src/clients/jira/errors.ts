@@ -120,10 +120,15 @@ export function toRemoteError(error: unknown, label: RequestLabel, context: Fail
       default: {
         const after = context.attempts > 1 ? ` after ${context.attempts} attempts` : "";
         const retried = RETRY_STATUSES.has(answer.status);
-        return new RemoteError(`Jira at ${host} answered ${status} to ${request}${after}${said ? `: ${said}` : ""}`, {
-          ...options,
-          hint: retried ? "Jira is busy or unavailable; try again in a minute." : "Run again with --debug for details.",
-        });
+        // A Retry-After longer than we wait is why we gave up; "in a minute" would be wrong advice then.
+        const askedMs = retried ? parseRetryAfter(header(answer.headers, "retry-after")) : undefined;
+        const hint =
+          askedMs !== undefined && askedMs > 60_000
+            ? `Jira asks to wait ${Math.ceil(askedMs / 1000)} s; try again after that.`
+            : retried
+              ? "Jira is busy or unavailable; try again in a minute."
+              : "Run again with --debug for details.";
+        return new RemoteError(`Jira at ${host} answered ${status} to ${request}${after}${said ? `: ${said}` : ""}`, { ...options, hint });
       }
     }
   }

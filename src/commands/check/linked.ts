@@ -17,9 +17,20 @@ export async function fetchLinkedIssues(ctx: Context, refs: readonly IssueRef[],
   if (!options.offline && refs.length > 0) {
     const jiraKeys = [...new Set(refs.filter((r) => r.kind === "jira").map((r) => r.text))];
     const githubRefs = dedupe(refs.filter((r): r is Extract<IssueRef, { kind: "github" }> => r.kind === "github"));
+    // When one side fails, the check has failed: stop the other side's requests and retry waits, or
+    // the process would stay alive until they end (a silent GitHub holds it for its whole timeout).
+    // The Jira client cannot be cancelled; its own timeout bounds it.
+    const failed = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, failed.signal]);
+    const stopOthers = (error: unknown): never => {
+      failed.abort();
+      throw error;
+    };
     const [fromJira, fromGitHub] = await Promise.all([
-      jiraKeys.length > 0 ? ctx.jira().catch(orOffline).then((jira) => jira.getLinkedIssues(jiraKeys)) : new Map<string, LinkedIssue>(),
-      githubRefs.length > 0 ? ctx.github().catch(orOffline).then((github) => github.getLinkedIssues(githubRefs)) : new Map<string, LinkedIssue>(),
+      jiraKeys.length > 0 ? ctx.jira().catch(orOffline).then((jira) => jira.getLinkedIssues(jiraKeys)).catch(stopOthers) : new Map<string, LinkedIssue>(),
+      githubRefs.length > 0
+        ? ctx.github().catch(orOffline).then((github) => github.getLinkedIssues(githubRefs, { signal })).catch(stopOthers)
+        : new Map<string, LinkedIssue>(),
     ]);
     for (const [key, issue] of fromJira) facts.set(key, issue);
     for (const [key, issue] of fromGitHub) facts.set(key, issue);
