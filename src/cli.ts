@@ -152,6 +152,21 @@ function describeCause(error: unknown): string {
   return parts.join("\nCaused by: ");
 }
 
+/** `cloud --help` as the program prints it; the build saves it for the shim to serve without loading us. */
+export async function renderHelp(): Promise<string> {
+  const { Writable, PassThrough } = await import("node:stream");
+  let text = "";
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  const io: IOStreams = { stdin: new PassThrough(), stdout: sink, stderr: sink, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, color: false, canPrompt: false };
+  await runCli({ argv: ["--help"], io, env: {}, cwd: process.cwd() });
+  return text;
+}
+
 export async function main(): Promise<void> {
   const env = process.env;
   // `cloud … | head`: the reader went away; stop quietly as other command-line tools do.

@@ -116,7 +116,7 @@ function judgeCriterion(criterion: Criterion, evidence: ProjectEvidence): Criter
   const { project, today } = evidence;
   const base = { id: criterion.id, group: criterion.group, title: criterion.title };
   const waiver = activeWaiver(project.frontMatter, criterion.id, today);
-  const waiverLocation = () => shortLocation(project.source.where(["waivers", criterion.id], "key"));
+  const waiverLocation = () => project.source.line(["waivers", criterion.id], "key");
   if (waiver && !waiver.lapsed) {
     const who = waiver.by ? ` (${waiver.by}${waiver.until ? `, until ${waiver.until}` : ""})` : waiver.until ? ` (until ${waiver.until})` : "";
     return { ...base, status: "waived", detail: `waived: ${waiver.reason}${who}`, location: waiverLocation() };
@@ -128,12 +128,7 @@ function judgeCriterion(criterion: Criterion, evidence: ProjectEvidence): Criter
   let detail = verdicts.length > 1 && !failed && !skipped ? verdicts.map((v) => v.detail).join("; ") : chosen.detail;
   if (waiver?.lapsed) detail += ` (waiver lapsed on ${waiver.until})`;
   const status: Status = failed ? "unmet" : skipped ? "skipped" : "met";
-  return { ...base, status, detail, location: chosen.location ?? shortLocation(project.source.where([])) };
-}
-
-/** `file:line:column` → `file:line`, the contract's location form. */
-function shortLocation(where: string): string {
-  return where.replace(/:(\d+):\d+$/, ":$1");
+  return { ...base, status, detail, location: chosen.location ?? project.source.line([]) };
 }
 
 function judge(e: Evidence, ev: ProjectEvidence): Verdict {
@@ -170,7 +165,7 @@ function get(fm: FrontMatter, path: string): unknown {
 const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
 
 function fieldLocation(ev: ProjectEvidence, path: string): string {
-  return shortLocation(ev.project.source.where(path.split("."), "key"));
+  return ev.project.source.line(path.split("."), "key");
 }
 
 /** A link resolves when it is a URL or a path that exists relative to the project folder. */
@@ -234,7 +229,7 @@ const RULE_JUDGES: Record<RuleName, (ev: ProjectEvidence) => Verdict> = {
       }
     });
     if (problems.length > 0) {
-      return unmet(`milestone ${problems.join("; ")}`, shortLocation(ev.project.source.where(["milestones", first!])));
+      return unmet(`milestone ${problems.join("; ")}`, ev.project.source.line(["milestones", first!]));
     }
     return met(`${milestones.length} milestone${milestones.length === 1 ? "" : "s"}, each with a due date and issues`, fieldLocation(ev, "milestones"));
   },
@@ -243,11 +238,11 @@ const RULE_JUDGES: Record<RuleName, (ev: ProjectEvidence) => Verdict> = {
     const milestones = ev.project.frontMatter.milestones ?? [];
     const mvps = milestones.map((m, i) => ({ m, i })).filter(({ m }) => m.mvp === true);
     if (mvps.length === 1) {
-      return met(`MVP is milestone '${mvps[0]!.m.name}'`, shortLocation(ev.project.source.where(["milestones", mvps[0]!.i, "mvp"], "key")));
+      return met(`MVP is milestone '${mvps[0]!.m.name}'`, ev.project.source.line(["milestones", mvps[0]!.i, "mvp"], "key"));
     }
     if (mvps.length > 1) {
       const names = mvps.map(({ m }) => `'${m.name}'`).join(", ");
-      return unmet(`${mvps.length} milestones are marked mvp (${names}): mark exactly one`, shortLocation(ev.project.source.where(["milestones", mvps[1]!.i, "mvp"], "key")));
+      return unmet(`${mvps.length} milestones are marked mvp (${names}): mark exactly one`, ev.project.source.line(["milestones", mvps[1]!.i, "mvp"], "key"));
     }
     return unmet("no MVP: mark one milestone 'mvp: true' or write an 'MVP' section", fieldLocation(ev, "milestones"));
   },

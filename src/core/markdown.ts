@@ -31,6 +31,9 @@ interface Line {
   hasText: boolean;
 }
 
+/** Only a line starting like this can open a fence or be a heading. */
+const MAYBE_BLOCK = /^\s{0,3}[#`~]/;
+
 function scan(text: string, firstLine: number): Line[] {
   const out: Line[] = [];
   let inComment = false;
@@ -47,6 +50,10 @@ function scan(text: string, firstLine: number): Line[] {
     // Remove comments, tracking ones that span lines.
     let visible = "";
     let rest = raw;
+    if (!inComment && !raw.includes("<!--")) {
+      visible = raw;
+      rest = "";
+    }
     while (rest.length > 0) {
       if (inComment) {
         const close = rest.indexOf("-->");
@@ -67,6 +74,10 @@ function scan(text: string, firstLine: number): Line[] {
           inComment = true;
         }
       }
+    }
+    if (!MAYBE_BLOCK.test(visible)) {
+      out.push({ number, hasText: visible.trim() !== "" });
+      continue;
     }
     const fenceOpen = /^\s{0,3}(`{3,}|~{3,})/.exec(visible);
     if (fenceOpen) {

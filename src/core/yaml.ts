@@ -21,6 +21,8 @@ export interface YamlSource {
   /** Position of the value at `path`, or of the closest parent that exists. */
   locate(path: YamlPath, which?: "key" | "value"): Position;
   where(path: YamlPath, which?: "key" | "value"): string;
+  /** `file:line` of the value (or key) at `path`: the form reports show. */
+  line(path: YamlPath, which?: "key" | "value"): string;
 }
 
 export interface ParseYamlOptions {
@@ -66,6 +68,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): YamlSource {
       const p = locate(path, which);
       return `${options.file}:${p.line}:${p.column}`;
     },
+    line: (path, which) => `${options.file}:${locate(path, which).line}`,
   };
 }
 

@@ -66,6 +66,11 @@ export async function resolveProjectPath(arg: string, cwd: string): Promise<stri
 }
 
 export function displayPath(absolute: string, cwd: string): string {
+  // The common case, a file below the working directory, without path.relative's normalising.
+  const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  if (absolute.startsWith(prefix) && !absolute.includes(`${path.sep}..`)) {
+    return absolute.slice(prefix.length).split(path.sep).join("/");
+  }
   const relative = path.relative(cwd, absolute);
   return (relative === "" ? "." : relative).split(path.sep).join("/");
 }

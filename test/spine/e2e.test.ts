@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/run-cli.js";
 import { tempDir, tempRepo } from "../helpers/tmp.js";
 import { EXAMPLE, REPO, projectRoot } from "./support.js";
 
@@ -46,6 +47,14 @@ describe("the built binary", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Examples");
     expect(result.stderr).toBe("");
+  });
+
+  it("--help, served from the text the build rendered, is exactly what the program prints", async () => {
+    const served = cloud(["--help"], { cwd: tempDir() });
+    const live = await cli(["--help"], { cwd: tempDir() });
+    expect(live.code).toBe(0);
+    expect(served.stdout).toBe(live.stdout);
+    expect(cloud(["-h"], { cwd: tempDir() }).stdout).toBe(live.stdout);
   });
 
   it("the example passes `dor check --offline` (exit 0)", () => {
@@ -167,6 +176,14 @@ describe("what the binary loads", () => {
   it("`cloud --help` loads neither jira.js nor @octokit (nor the prompts)", () => {
     const recorder = loadRecorder();
     const result = cloud(["--help"], { cwd: tempDir(), nodeArgs: recorder.nodeArgs });
+    expect(result.code).toBe(0);
+    // The shim serves the rendered help: nothing from node_modules or the bundle is loaded at all.
+    expect(recorder.loaded().filter((u) => /\/node_modules\/|\/dist\//.test(u))).toEqual([]);
+  });
+
+  it("`cloud dor check --help` goes through the program and loads neither jira.js nor @octokit", () => {
+    const recorder = loadRecorder();
+    const result = cloud(["dor", "check", "--help"], { cwd: tempDir(), nodeArgs: recorder.nodeArgs });
     expect(result.code).toBe(0);
     const loaded = recorder.loaded();
     // It did load the built CLI, so the hook was active.
