@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../errors.js";
+import { isCalendarDate } from "./dates.js";
 import { parseIssueRef, type IssueRef } from "./linked.js";
 import { parseYaml, validateYaml, type YamlSource } from "./yaml.js";
 
@@ -12,10 +13,7 @@ const text = z.string().trim().min(1, "expected a non-empty string");
 export const isoDate = z
   .string({ error: "expected a date as YYYY-MM-DD" })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, "expected a real calendar date as YYYY-MM-DD");
+  .refine(isCalendarDate, "expected a real calendar date as YYYY-MM-DD");
 
 export const issueRef = z
   .string({ error: "expected an issue reference such as CLOUD-42 or owner/repo#123" })

@@ -45,11 +45,6 @@ export function register(program: Command, app: App, gate: GateId): void {
   );
 }
 
-function today(now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
 export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {
   const path = await import("node:path");
   const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render }, { fetchLinkedIssues }] = await Promise.all([
@@ -59,6 +54,7 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
     import("./format.js"),
     import("./linked.js"),
   ]);
+  const { localDay } = await import("../../core/dates.js");
   const [gates, { config, root }] = await Promise.all([loadGates(), ctx.config()]);
   const gate = gates[gateId];
 
@@ -81,7 +77,7 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   const projects = files.map((f) => load.loadProject(f, ctx.cwd));
   for (const p of projects) checkWaiverIds(p.project, gates);
 
-  const day = today(ctx.now());
+  const day = localDay(ctx.now());
   const refs = projects.flatMap((p) => linkedRefs(gate, p.project.frontMatter, day));
   const linked = await fetchLinkedIssues(ctx, refs, { offline: options.offline });
 

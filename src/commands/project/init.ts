@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
 import type { MilestoneInput } from "../../core/scaffold.js";
+import { isCalendarDate, localDay } from "../../core/dates.js";
 import { RefusedError, UsageError } from "../../errors.js";
 import { action, collect, examples, type App } from "../app.js";
 
@@ -55,28 +56,15 @@ export function register(program: Command, app: App): void {
   ]);
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function validDate(s: string): boolean {
-  if (!DATE.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}
-
 /** "M1: POC@2026-12-15" → { name: "M1: POC", due: "2026-12-15" }; the last @ separates. */
 export function parseMilestone(text: string): MilestoneInput {
   const at = text.lastIndexOf("@");
   const name = at === -1 ? "" : text.slice(0, at).trim();
   const due = at === -1 ? "" : text.slice(at + 1).trim();
-  if (!name || !validDate(due)) {
+  if (!name || !isCalendarDate(due)) {
     throw new UsageError(`--milestone '${text}' is not 'name@YYYY-MM-DD'`, { hint: `Write it like --milestone "M1: POC@2026-12-15".` });
   }
   return { name, due };
-}
-
-function today(now: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 async function ask(ctx: Context, options: InitOptions): Promise<InitOptions> {
@@ -163,7 +151,7 @@ export async function run(ctx: Context, input: InitOptions): Promise<number> {
     epic,
     stakeholders: options.stakeholders.map((s) => s.trim()).filter(Boolean),
     milestones,
-    date: today(ctx.now()),
+    date: localDay(ctx.now()),
   });
   const targets = [
     { file: path.join(projectDir, "project.md"), content: rendered.project },
