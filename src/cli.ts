@@ -86,10 +86,7 @@ export async function runCli(options: RunOptions): Promise<number> {
   });
   const app: App = { ctx, exitCode: ExitCode.ok };
   const program = buildProgram(app);
-  program.hook("preAction", (root) => {
-    if (root.opts().debug) debug = true;
-  });
-  // Read --debug before parsing so that errors raised while parsing honour it too.
+  // Read --debug from argv before parsing, so that errors raised while parsing honour it too.
   if (options.argv.includes("--debug")) debug = true;
   try {
     await program.parseAsync([...options.argv], { from: "user" });

@@ -22,8 +22,6 @@ export interface Git {
   readonly cwd: string;
   /** Run git; rejects with GitError (carrying git's stderr) when it exits non-zero. */
   run(args: readonly string[], options?: { env?: Record<string, string> }): Promise<GitResult>;
-  /** Run git and report whether it exited 0, without throwing. */
-  ok(args: readonly string[]): Promise<boolean>;
 }
 
 export function createGit(cwd: string, env: Readonly<Record<string, string | undefined>> = process.env): Git {
@@ -44,9 +42,5 @@ export function createGit(cwd: string, env: Readonly<Record<string, string | und
         },
       );
     });
-  return {
-    cwd,
-    run,
-    ok: (args) => run(args).then(() => true, () => false),
-  };
+  return { cwd, run };
 }

@@ -47,14 +47,14 @@ export function register(program: Command, app: App, gate: GateId): void {
 
 export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {
   const path = await import("node:path");
-  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render }, { fetchLinkedIssues }] = await Promise.all([
+  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render }, { fetchLinkedIssues }, { localDay }] = await Promise.all([
     import("../../project/templates.js"),
     import("../../project/load.js"),
     import("../../core/evaluate.js"),
     import("./format.js"),
     import("./linked.js"),
+    import("../../core/dates.js"),
   ]);
-  const { localDay } = await import("../../core/dates.js");
   const [gates, { config, root }] = await Promise.all([loadGates(), ctx.config()]);
   const gate = gates[gateId];
 

@@ -115,11 +115,12 @@ export async function run(ctx: Context, input: InitOptions): Promise<number> {
   if (!title) throw new UsageError("a title is required", { hint: "Pass it as an argument or with --title." });
   if (!dri) throw new UsageError("a DRI is required", { hint: "Pass --dri @handle." });
   const milestones = options.milestones.map(parseMilestone);
-  const [{ parseIssueRef }, { slugify }, { renderProject }, { loadGates, readTemplate }, files, { config, root }] = await Promise.all([
+  const [{ parseIssueRef }, { slugify }, { renderProject }, { loadGates, readTemplate }, { displayPath }, files, { config, root }] = await Promise.all([
     import("../../core/linked.js"),
     import("../../core/names.js"),
     import("../../core/scaffold.js"),
     import("../../project/templates.js"),
+    import("../../project/load.js"),
     import("../../io/files.js"),
     ctx.config(),
   ]);
@@ -157,7 +158,7 @@ export async function run(ctx: Context, input: InitOptions): Promise<number> {
     { file: path.join(projectDir, "project.md"), content: rendered.project },
     { file: path.join(projectDir, "rfc.md"), content: rendered.rfc },
   ];
-  const shown = (file: string) => path.relative(ctx.cwd, file).split(path.sep).join("/");
+  const shown = (file: string) => displayPath(file, ctx.cwd);
 
   const existing = targets.filter((t) => existsSync(t.file));
   if (existing.length > 0 && !options.force) {
