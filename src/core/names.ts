@@ -13,9 +13,14 @@ export function toAscii(text: string): string {
     .replace(/[^\u0000-\u007f]/g, (ch) => EXTRA[ch] ?? " ");
 }
 
+/** The lower-case ASCII words of a text: anything but a letter or digit separates them. */
+export function asciiWords(text: string): string[] {
+  return toAscii(text).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
 /** Lower-case ASCII words joined by `-`; at most `max` characters, cut at a word boundary. */
 export function slugify(text: string, max = 60): string {
-  const words = toAscii(text).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = asciiWords(text);
   let slug = "";
   for (const word of words) {
     const next = slug ? `${slug}-${word}` : word;

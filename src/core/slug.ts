@@ -6,7 +6,7 @@
  *   branchName({ key: "CLOUD-42", summary: "The answer to everything", format: "{slug}-{key}", maxLength: 60 })
  *     → "the-answer-to-everything-CLOUD-42"
  */
-import { toAscii } from "./names.js";
+import { asciiWords } from "./names.js";
 
 /**
  * A word with a letter in it, then `-`, then a digit: the start of something Jira's integrations read
@@ -39,11 +39,7 @@ export function defuseKeyTokens(text: string): string {
  * key-like tokens joined up (`node-20` → `node20`).
  */
 export function branchSlug(text: string): string {
-  const words = toAscii(text.replace(/['’ʼ]/g, ""))
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w !== "");
-  return defuseKeyTokens(words.join("-"));
+  return defuseKeyTokens(asciiWords(text.replace(/['’ʼ]/g, "")).join("-"));
 }
 
 export interface BranchNameInput {
