@@ -23,6 +23,11 @@ export interface RetryOptions {
   policy?: Partial<RetryPolicy>;
   decide(error: unknown): RetryDecision;
   signal?: AbortSignal;
+  /**
+   * What to throw when giving up on a failed attempt, knowing how many attempts were made: a client
+   * turns the library's error into one of ours here. The error itself when absent.
+   */
+  giveUp?: (error: unknown, attempts: number) => unknown;
   /** Called before each wait, e.g. to say on stderr that we are waiting. */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
   /** Injectable for tests of the policy itself. */
@@ -61,17 +66,18 @@ export async function withRetry<T>(attempt: (n: number) => Promise<T>, options: 
   const policy = { ...defaultRetryPolicy, ...options.policy };
   const now = options.now ?? Date.now;
   const wait = options.sleep ?? sleep;
+  const giveUp = options.giveUp ?? ((error: unknown) => error);
   const started = now();
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
     } catch (error) {
       const decision = options.decide(error);
-      if (!decision.retry || n >= policy.attempts) throw error;
+      if (!decision.retry || n >= policy.attempts) throw giveUp(error, n);
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1));
       const jittered = backoff / 2 + Math.random() * (backoff / 2);
       const delayMs = Math.round(decision.afterMs ?? jittered);
-      if (delayMs > policy.maxDelayMs || now() - started + delayMs > policy.maxTotalMs) throw error;
+      if (delayMs > policy.maxDelayMs || now() - started + delayMs > policy.maxTotalMs) throw giveUp(error, n);
       options.onRetry?.({ attempt: n, delayMs, error });
       await wait(delayMs, options.signal);
     }

@@ -131,25 +131,22 @@ export async function createTransport(options: TransportOptions): Promise<Transp
   return {
     endpoint,
     async request(op, variables, call = {}) {
-      let attempts = 0;
       try {
-        return await withRetry(
-          (n) => {
-            attempts = n;
-            return attempt(op, variables, call);
+        return await withRetry(() => attempt(op, variables, call), {
+          policy,
+          ...(call.signal ? { signal: call.signal } : {}),
+          decide: (error) => (error instanceof Attempt ? decide(error.failure) : { retry: false }),
+          giveUp: (error, attempts) => {
+            if (error instanceof Attempt) return toCliError(error.failure, { op, endpoint, token, attempts, timeoutMs, cause: error.cause });
+            return call.signal?.aborted ? new InterruptedError() : error;
           },
-          {
-            policy,
-            ...(call.signal ? { signal: call.signal } : {}),
-            decide: (error) => (error instanceof Attempt ? decide(error.failure) : { retry: false }),
-            onRetry: ({ attempt: n, delayMs, error }) => {
-              if (error instanceof Attempt) call.onWait?.(waitMessage(error.failure, delayMs, n + 1, policy.attempts));
-            },
+          onRetry: ({ attempt: n, delayMs, error }) => {
+            if (error instanceof Attempt) call.onWait?.(waitMessage(error.failure, delayMs, n + 1, policy.attempts));
           },
-        );
+        });
       } catch (error) {
-        if (error instanceof Attempt) throw toCliError(error.failure, { op, endpoint, token, attempts, timeoutMs, cause: error.cause });
-        if (call.signal?.aborted) throw new InterruptedError();
+        // Ctrl-C while waiting between attempts rejects with the signal's reason.
+        if (call.signal?.aborted && !(error instanceof CliError)) throw new InterruptedError();
         throw error;
       }
     },

@@ -32,24 +32,13 @@ export function createJiraClient(api: Version3Client, settings: JiraSettings, op
 
   /** Send one request with retries; map its failure; check its answer. */
   async function send<S extends z.ZodType>(label: RequestLabel, schema: S, request: () => Promise<unknown>): Promise<z.output<S>> {
-    let attempts = 0;
-    let body: unknown;
-    try {
-      body = await withRetry(
-        (n) => {
-          attempts = n;
-          return request();
-        },
-        {
-          ...(options.retry ? { policy: options.retry } : {}),
-          decide: retryDecision,
-          onRetry: ({ delayMs, error }) =>
-            options.onRetry?.(`Jira at ${host} answered ${describeFailure(error)}; trying again in ${Math.ceil(delayMs / 1000)}s.`),
-        },
-      );
-    } catch (error) {
-      throw toRemoteError(error, label, { host, auth: settings.auth.kind, timeoutMs: settings.timeoutMs, attempts });
-    }
+    const body = await withRetry(request, {
+      ...(options.retry ? { policy: options.retry } : {}),
+      decide: retryDecision,
+      giveUp: (error, attempts) => toRemoteError(error, label, { host, auth: settings.auth.kind, timeoutMs: settings.timeoutMs, attempts }),
+      onRetry: ({ delayMs, error }) =>
+        options.onRetry?.(`Jira at ${host} answered ${describeFailure(error)}; trying again in ${Math.ceil(delayMs / 1000)}s.`),
+    });
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
