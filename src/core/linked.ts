@@ -70,6 +70,11 @@ export function hasAcceptanceCriteria(text: string | null | undefined): boolean 
   return false;
 }
 
+/** What a tracker says about a reference it does not know. */
+export function missingIssue(ref: string): LinkedIssue {
+  return { ref, found: false, assignee: null, acceptanceCriteria: false, done: false };
+}
+
 export const FIBONACCI = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89] as const;
 
 export function isFibonacci(points: number): boolean {

@@ -4,7 +4,8 @@
  * at a time. A missing repository or issue is `found: false`, not a failure of the whole batch.
  */
 import { z } from "zod";
-import { hasAcceptanceCriteria, type IssueRef, type LinkedIssue } from "../../core/linked.js";
+import { hasAcceptanceCriteria, missingIssue, type IssueRef, type LinkedIssue } from "../../core/linked.js";
+import { chunk, mapLimit } from "../batch.js";
 import { operation, type CallOptions, type GraphQLErrorInfo, type Transport } from "./transport.js";
 
 export type GitHubRef = Extract<IssueRef, { kind: "github" }>;
@@ -72,9 +73,6 @@ export async function fetchLinkedIssues(
   options: Pick<CallOptions, "signal" | "onWait"> = {},
 ): Promise<Map<string, LinkedIssue>> {
   const unique = [...new Map(refs.map((ref) => [ref.text, ref])).values()];
-  const batches: GitHubRef[][] = [];
-  for (let i = 0; i < unique.length; i += BATCH_SIZE) batches.push(unique.slice(i, i + BATCH_SIZE));
-
   const result = new Map<string, LinkedIssue>();
   const runBatch = async (batch: GitHubRef[]) => {
     const variables: Record<string, unknown> = {};
@@ -83,17 +81,13 @@ export async function fetchLinkedIssues(
     batch.forEach((ref, k) => result.set(ref.text, toLinkedIssue(ref.text, data[`i${k}`]?.issueOrPullRequest ?? null)));
   };
   // A few batches at a time: quick for long lists, gentle on GitHub's secondary rate limits.
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) await runBatch(batches[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, batches.length) }, worker));
+  await mapLimit(chunk(unique, BATCH_SIZE), PARALLEL_BATCHES, runBatch);
 
   return new Map(refs.map((ref) => [ref.text, result.get(ref.text)!]));
 }
 
 function toLinkedIssue(ref: string, found: Found | null): LinkedIssue {
-  if (!found) return { ref, found: false, assignee: null, acceptanceCriteria: false, done: false };
+  if (!found) return missingIssue(ref);
   const common = {
     ref,
     found: true,

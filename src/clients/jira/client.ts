@@ -4,9 +4,10 @@
  */
 import type { Version3Client } from "jira.js";
 import type { z } from "zod";
-import { hasAcceptanceCriteria, JIRA_KEY, type LinkedIssue } from "../../core/linked.js";
+import { hasAcceptanceCriteria, JIRA_KEY, missingIssue, type LinkedIssue } from "../../core/linked.js";
 import { didYouMean } from "../../core/suggest.js";
 import { RemoteError, UsageError } from "../../errors.js";
+import { chunk, mapLimit } from "../batch.js";
 import { withRetry, type RetryPolicy } from "../retry.js";
 import { adfToText } from "./adf.js";
 import { describeFailure, retryDecision, toRemoteError, type RequestLabel } from "./errors.js";
@@ -205,28 +206,4 @@ function linkedIssue(ref: string, issue: JiraIssue, pointsFields: readonly strin
     done: fields.status?.statusCategory.key === "done",
     ...(fields.status ? { state: fields.status.name } : {}),
   };
-}
-
-function missingIssue(key: string): LinkedIssue {
-  return { ref: key, found: false, assignee: null, acceptanceCriteria: false, done: false };
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Run `work` over `items`, at most `limit` at a time, keeping the order of the results. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
