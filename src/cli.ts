@@ -3,9 +3,9 @@
  * The only module that touches process.argv / process.exitCode.
  */
 import { Command, CommanderError } from "commander";
-import { examples, type App } from "./commands/app.js";
-import { register as registerBranch } from "./commands/branch/branch.js";
-import { register as registerCheck } from "./commands/check/check.js";
+import { examples, type App } from "./commands/shape.js";
+import { register as registerBranch } from "./commands/branch/create.js";
+import { register as registerCheck } from "./commands/gate/check.js";
 import { register as registerMilestoneReport } from "./commands/milestone/report.js";
 import { register as registerProjectInit } from "./commands/project/init.js";
 import { createContext } from "./context.js";

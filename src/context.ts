@@ -2,9 +2,9 @@
  * The Context handed to every command: streams, environment, working directory, clock, and lazily
  * created config, prompter, output, git and remote clients. Commands never touch `process`.
  */
-import type { LoadedConfig } from "./config/load.js";
-import type { GitHubClient } from "./clients/github/index.js";
-import type { JiraClient } from "./clients/jira/index.js";
+import type { LoadedConfig } from "./config/loader.js";
+import type { GitHubClient } from "./trackers/github/github.js";
+import type { JiraClient } from "./trackers/jira/jira.js";
 import type { Git } from "./git/git.js";
 import type { Output } from "./io/output.js";
 import type { Prompter } from "./io/prompter.js";
@@ -47,7 +47,7 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 export function createContext(options: ContextOptions): Context {
   const { io, env, cwd } = options;
-  const config = once(async () => (await import("./config/load.js")).loadConfig(cwd));
+  const config = once(async () => (await import("./config/loader.js")).loadConfig(cwd));
   // "Trying again in 2s" is progress for a person watching; scripts and logs get only the outcome.
   const notice = (message: string) => {
     if (io.stderrIsTTY || options.debug) io.stderr.write(`${message}\n`);
@@ -66,11 +66,11 @@ export function createContext(options: ContextOptions): Context {
     prompter: once(async () => options.prompter ?? (await import("./io/prompter.js")).createInquirerPrompter(io)),
     git: once(async () => (await import("./git/git.js")).createGit(cwd, env)),
     jira: once(async () => {
-      const { connectJira } = await import("./clients/jira/index.js");
+      const { connectJira } = await import("./trackers/jira/jira.js");
       return connectJira({ env, config: (await config()).config, onRetry: notice });
     }),
     github: once(async () => {
-      const { connectGitHub } = await import("./clients/github/index.js");
+      const { connectGitHub } = await import("./trackers/github/github.js");
       return connectGitHub({ env, config: (await config()).config });
     }),
   };

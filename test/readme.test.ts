@@ -4,8 +4,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { gateTable } from "../src/core/docs.js";
-import { parseGates } from "../src/core/gates.js";
+import { gateTable } from "../src/gates/readme-tables.js";
+import { parseGates } from "../src/gates/definitions.js";
 
 const README = new URL("../README.md", import.meta.url);
 const gates = parseGates(readFileSync(new URL("../templates/gates.yaml", import.meta.url), "utf8"));

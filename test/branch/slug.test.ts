@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { branchName, branchNameProblem, branchSlug, defuseKeyTokens } from "../../src/core/slug.js";
+import { branchName, branchNameProblem, branchSlug, defuseKeyTokens } from "../../src/git/branch-name.js";
 
 const KEY = "CLOUD-42";
 const name = (summary: string, extra: { format?: string; maxLength?: number; type?: string; key?: string } = {}) =>

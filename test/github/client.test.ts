@@ -6,8 +6,8 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { connectGitHub } from "../../src/clients/github/index.js";
-import { splitEndpoint } from "../../src/clients/github/transport.js";
+import { connectGitHub } from "../../src/trackers/github/github.js";
+import { splitEndpoint } from "../../src/trackers/github/graphql-transport.js";
 import { defaultConfig } from "../../src/config/schema.js";
 import { InterruptedError, RemoteError, UsageError } from "../../src/errors.js";
 import { startGitHubServer, type GitHubServer } from "../helpers/github-server.js";

@@ -3,9 +3,9 @@
  * and done; missing repositories and issues are found: false without failing the batch.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { connectGitHub, type GitHubClient, type GitHubRef } from "../../src/clients/github/index.js";
+import { connectGitHub, type GitHubClient, type GitHubRef } from "../../src/trackers/github/github.js";
 import { defaultConfig } from "../../src/config/schema.js";
-import { parseIssueRef } from "../../src/core/linked.js";
+import { parseIssueRef } from "../../src/trackers/refs.js";
 import { startGitHubServer, type GitHubServer } from "../helpers/github-server.js";
 
 let gh: GitHubServer;

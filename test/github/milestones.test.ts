@@ -1,6 +1,6 @@
 /** The pure milestone rules at their edges: state boundaries, ordering, rounding, dates. */
 import { describe, expect, test } from "vitest";
-import { buildMilestoneReport, isDone, iterationDueOn, milestoneState, toDay, type ProjectItem } from "../../src/core/milestones.js";
+import { buildMilestoneReport, isDone, iterationDueOn, milestoneState, toDay, type ProjectItem } from "../../src/milestones/summary.js";
 
 const TODAY = "2026-03-10";
 

@@ -5,7 +5,7 @@
  *   - the exit code of the contract (3 for a remote failure, the gate's own verdict after a recovery);
  *   - stderr: on failure exactly one line, `error: ` + what failed + what to do, and no stack;
  *   - attempts: the requests the server saw, exactly, which is within the client's bound
- *     (src/clients/retry.ts: 4 attempts; Jira retries 429/502/503/504 and a reset socket, GitHub
+ *     (src/trackers/retry.ts: 4 attempts; Jira retries 429/502/503/504 and a reset socket, GitHub
  *     502/503/504 and rate limits with a short enough wait; neither retries 4xx, 500, a refused
  *     connection or a timeout);
  *   - seconds: the wall time of the whole command, within the waits the policy allows plus slack.

@@ -1,6 +1,6 @@
 /** getLinkedIssues and myOpenIssues against the loopback Jira: batching, story points, facts per issue. */
 import { describe, expect, it } from "vitest";
-import { connectJira, type JiraClient } from "../../src/clients/jira/index.js";
+import { connectJira, type JiraClient } from "../../src/trackers/jira/jira.js";
 import { defaultConfig, type Config } from "../../src/config/schema.js";
 import { ExitCode, RemoteError, UsageError } from "../../src/errors.js";
 import {

@@ -1,6 +1,6 @@
 /** Sections as the gates see them: guidance comments are not text, fenced headings are not headings. */
 import { describe, expect, it } from "vitest";
-import { findSection, parseSections } from "../../src/core/markdown.js";
+import { findSection, parseSections } from "../../src/projects/sections.js";
 
 function written(markdown: string, heading: string): boolean | undefined {
   return findSection(parseSections(markdown), heading)?.written;

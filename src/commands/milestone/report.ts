@@ -1,16 +1,16 @@
 /**
  * `cloud milestone report`: milestone progress of a GitHub Project (v2), from GitHub or offline from
- * `gh project item-list --format json`. The rules live in src/core/milestones.ts; this file gathers
+ * `gh project item-list --format json`. The rules live in src/milestones/summary.ts; this file gathers
  * the items, and prints the report as a table, plain text, JSON or Markdown.
  * Imports only light modules at the top: zod, the GitHub client and the output helpers load in run().
  */
 import { Option, type Command } from "commander";
 import type { Config } from "../../config/schema.js";
 import type { Context } from "../../context.js";
-import { buildMilestoneReport, STATE_RULE, utcDay, type MilestoneReport, type MilestoneState, type MilestoneSummary, type ProjectInfo, type ProjectItem } from "../../core/milestones.js";
+import { buildMilestoneReport, STATE_RULE, utcDay, type MilestoneReport, type MilestoneState, type MilestoneSummary, type ProjectInfo, type ProjectItem } from "../../milestones/summary.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import type { Output, renderMarkdownTable } from "../../io/output.js";
-import { action, examples, type App } from "../app.js";
+import { action, examples, type App } from "../shape.js";
 
 /** The flags as commander hands them over. */
 export interface ReportFlags {
@@ -192,7 +192,7 @@ function checkFields(projectFields: { name: string; dataType: string }[], fields
 }
 
 async function fromInput(ctx: Context, out: Output, input: string, fields: Fields): Promise<Source> {
-  const { parseItemList } = await import("../../clients/github/item-list.js");
+  const { parseItemList } = await import("../../milestones/sources/gh-json.js");
   const source = input === "-" ? "stdin" : input;
   const text = input === "-" ? await readStdin(ctx) : await readInputFile(ctx, input);
   const list = parseItemList(text, source, fields);

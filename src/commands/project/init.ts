@@ -1,10 +1,10 @@
 /** `cloud project init [title]`: scaffold project.md and rfc.md from templates. */
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
-import type { MilestoneInput } from "../../core/scaffold.js";
-import { isCalendarDate, localDay } from "../../core/dates.js";
+import type { MilestoneInput } from "../../projects/scaffold.js";
+import { isCalendarDate, localDay } from "../../text/dates.js";
 import { RefusedError, UsageError } from "../../errors.js";
-import { action, collect, examples, type App } from "../app.js";
+import { action, collect, examples, type App } from "../shape.js";
 
 export interface InitOptions {
   title?: string | undefined;
@@ -69,7 +69,7 @@ export function parseMilestone(text: string): MilestoneInput {
 
 async function ask(ctx: Context, options: InitOptions): Promise<InitOptions> {
   const prompter = await ctx.prompter();
-  const { parseIssueRef } = await import("../../core/linked.js");
+  const { parseIssueRef } = await import("../../trackers/refs.js");
   const filled = { ...options };
   const required = (what: string) => (v: string) => (v.trim() !== "" ? true : `${what} is required`);
   filled.title ??= (await prompter.input({ message: "Project title", validate: required("A title") })).trim();
@@ -116,12 +116,12 @@ export async function run(ctx: Context, input: InitOptions): Promise<number> {
   if (!dri) throw new UsageError("a DRI is required", { hint: "Pass --dri @handle." });
   const milestones = options.milestones.map(parseMilestone);
   const [{ parseIssueRef }, { slugify }, { renderProject }, { loadGates, readTemplate }, { displayPath }, files, { config, root }] = await Promise.all([
-    import("../../core/linked.js"),
-    import("../../core/names.js"),
-    import("../../core/scaffold.js"),
-    import("../../project/templates.js"),
-    import("../../project/load.js"),
-    import("../../io/files.js"),
+    import("../../trackers/refs.js"),
+    import("../../text/ascii.js"),
+    import("../../projects/scaffold.js"),
+    import("../../projects/templates.js"),
+    import("../../projects/read.js"),
+    import("../../io/atomic-write.js"),
     ctx.config(),
   ]);
   let epic: string | undefined;

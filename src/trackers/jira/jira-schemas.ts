@@ -3,7 +3,7 @@
  * Jira sends far more than we read, and new fields must not break us.
  */
 import { z } from "zod";
-import { JIRA_KEY } from "../../core/linked.js";
+import { JIRA_KEY } from "../refs.js";
 
 const user = z.looseObject({
   accountId: z.string().optional(),

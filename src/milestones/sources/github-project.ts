@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import { RemoteError } from "../../errors.js";
-import { iterationDueOn, toDay, type ItemContent, type MilestoneValue, type ProjectInfo, type ProjectItem } from "../../core/milestones.js";
-import { checkAnswer, operation, type CallOptions, type GraphQLErrorInfo, type Transport } from "./transport.js";
+import { iterationDueOn, toDay, type ItemContent, type MilestoneValue, type ProjectInfo, type ProjectItem } from "../summary.js";
+import { checkAnswer, operation, type CallOptions, type GraphQLErrorInfo, type Transport } from "../../trackers/github/graphql-transport.js";
 
 export const PAGE_SIZE = 100;
 

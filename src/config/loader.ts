@@ -42,7 +42,7 @@ export async function loadConfig(cwd: string): Promise<LoadedConfig> {
   // YAML and zod are loaded only when there is a file to read.
   const [text, { parseYaml, validateYaml }, { rawConfigSchema, resolveConfig, refuseSecrets }] = await Promise.all([
     readFile(file, "utf8"),
-    import("../core/yaml.js"),
+    import("../text/yaml.js"),
     import("./schema.js"),
   ]);
   const shown = path.relative(cwd, file) || CONFIG_FILE;

@@ -7,12 +7,12 @@
  */
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
-import { JIRA_KEY } from "../../core/linked.js";
-import { branchName, branchNameProblem } from "../../core/slug.js";
+import { JIRA_KEY } from "../../trackers/refs.js";
+import { branchName, branchNameProblem } from "../../git/branch-name.js";
 import { ExitCode, RefusedError, UsageError } from "../../errors.js";
-import { branchExists, createBranch, isWorkTree, resolveCommit } from "../../git/branch.js";
-import type { JiraClient, JiraIssueSummary } from "../../clients/jira/index.js";
-import { action, examples, type App } from "../app.js";
+import { branchExists, createBranch, isWorkTree, resolveCommit } from "../../git/branches.js";
+import type { JiraClient, JiraIssueSummary } from "../../trackers/jira/jira.js";
+import { action, examples, type App } from "../shape.js";
 
 export interface BranchOptions {
   /** As typed: CLOUD-42, cloud-42, or 42 with jira.project set. Absent: pick on a terminal. */

@@ -4,9 +4,9 @@
  */
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { isCalendarDate } from "./dates.js";
-import { parseIssueRef, type IssueRef } from "./linked.js";
-import { parseYaml, validateYaml, type YamlSource } from "./yaml.js";
+import { isCalendarDate } from "../text/dates.js";
+import { parseIssueRef, type IssueRef } from "../trackers/refs.js";
+import { parseYaml, validateYaml, type YamlSource } from "../text/yaml.js";
 
 const text = z.string().trim().min(1, "expected a non-empty string");
 

@@ -4,9 +4,9 @@
  * at a time. A missing repository or issue is `found: false`, not a failure of the whole batch.
  */
 import { z } from "zod";
-import { hasAcceptanceCriteria, missingIssue, type IssueRef, type LinkedIssue } from "../../core/linked.js";
+import { hasAcceptanceCriteria, missingIssue, type IssueRef, type LinkedIssue } from "../refs.js";
 import { chunk, mapLimit } from "../batch.js";
-import { operation, type CallOptions, type GraphQLErrorInfo, type Transport } from "./transport.js";
+import { operation, type CallOptions, type GraphQLErrorInfo, type Transport } from "./graphql-transport.js";
 
 export type GitHubRef = Extract<IssueRef, { kind: "github" }>;
 

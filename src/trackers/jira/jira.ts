@@ -10,7 +10,7 @@
  * CLOUD_HTTP_TIMEOUT_MS (per-request timeout, default 30000).
  */
 import type { Config } from "../../config/schema.js";
-import type { LinkedIssue } from "../../core/linked.js";
+import type { LinkedIssue } from "../refs.js";
 import { UsageError } from "../../errors.js";
 import type { Env } from "../../io/streams.js";
 import type { RetryPolicy } from "../retry.js";
@@ -60,7 +60,7 @@ export interface JiraSettings {
 
 export async function connectJira(options: ConnectJiraOptions): Promise<JiraClient> {
   const settings = jiraSettings(options.env, options.config);
-  const [{ Version3Client }, { createJiraClient }] = await Promise.all([import("jira.js/version3"), import("./client.js")]);
+  const [{ Version3Client }, { createJiraClient }] = await Promise.all([import("jira.js/version3"), import("./jira-client.js")]);
   // axios waits forever by default.
   const common = { host: settings.host, baseRequestConfig: { timeout: settings.timeoutMs } };
   const { auth } = settings;

@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, UsageError } from "../errors.js";
-import { parseProjectDocument, type ProjectDocument } from "../core/frontmatter.js";
-import { parseSections } from "../core/markdown.js";
-import type { SectionSource } from "../core/evaluate.js";
+import { parseProjectDocument, type ProjectDocument } from "./front-matter.js";
+import { parseSections } from "./sections.js";
+import type { SectionSource } from "../gates/judge.js";
 
 export const PROJECT_FILE = "project.md";
 export const RFC_FILE = "rfc.md";

@@ -1,7 +1,7 @@
 /** The built-in templates folder: project.md, rfc.md and the gate definitions. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseGates, type Gates } from "../core/gates.js";
+import { parseGates, type Gates } from "../gates/definitions.js";
 import { InputError } from "../errors.js";
 import { packageRoot } from "../package.js";
 

@@ -4,15 +4,15 @@
  */
 import type { Version3Client } from "jira.js";
 import type { z } from "zod";
-import { hasAcceptanceCriteria, JIRA_KEY, missingIssue, type LinkedIssue } from "../../core/linked.js";
-import { didYouMean } from "../../core/suggest.js";
+import { hasAcceptanceCriteria, JIRA_KEY, missingIssue, type LinkedIssue } from "../refs.js";
+import { didYouMean } from "../../text/suggest.js";
 import { RemoteError, UsageError } from "../../errors.js";
 import { chunk, mapLimit } from "../batch.js";
 import { withRetry, type RetryPolicy } from "../retry.js";
 import { adfToText } from "./adf.js";
-import { describeFailure, retryDecision, toRemoteError, type RequestLabel } from "./errors.js";
-import type { JiraClient, JiraIssueSummary, JiraSettings } from "./index.js";
-import { bulkFetchSchema, fieldListSchema, issueSchema, searchSchema, type JiraField, type JiraIssue } from "./schemas.js";
+import { describeFailure, retryDecision, toRemoteError, type RequestLabel } from "./jira-failures.js";
+import type { JiraClient, JiraIssueSummary, JiraSettings } from "./jira.js";
+import { bulkFetchSchema, fieldListSchema, issueSchema, searchSchema, type JiraField, type JiraIssue } from "./jira-schemas.js";
 
 /** bulkfetch takes at most this many keys. */
 const BULK_FETCH_LIMIT = 100;

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { CliError, InterruptedError, RemoteError } from "../../errors.js";
 import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from "../retry.js";
 import { DEFAULT_TIMEOUT_MS } from "../timeout.js";
-import { displayUrl, type Token } from "./token.js";
+import { displayUrl, type Token } from "./github-token.js";
 
 /** A named GraphQL query and the zod schema its `data` must match. */
 export interface Operation<T> {

@@ -10,7 +10,7 @@
  * The JSON has no open/closed state and no archived flag, so here an item is done only by its status.
  */
 import { InputError } from "../../errors.js";
-import { iterationDueOn, toDay, type ItemContent, type MilestoneValue, type ProjectItem } from "../../core/milestones.js";
+import { iterationDueOn, toDay, type ItemContent, type MilestoneValue, type ProjectItem } from "../summary.js";
 
 export interface ItemListFields {
   milestoneField: string;

@@ -4,8 +4,8 @@
  */
 import { Option, type Command } from "commander";
 import type { Context } from "../../context.js";
-import type { GateId } from "../../core/gates.js";
-import { action, examples, type App } from "../app.js";
+import type { GateId } from "../../gates/definitions.js";
+import { action, examples, type App } from "../shape.js";
 
 export interface CheckOptions {
   paths: string[];
@@ -48,12 +48,12 @@ export function register(program: Command, app: App, gate: GateId): void {
 export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {
   const path = await import("node:path");
   const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render }, { fetchLinkedIssues }, { localDay }] = await Promise.all([
-    import("../../project/templates.js"),
-    import("../../project/load.js"),
-    import("../../core/evaluate.js"),
-    import("./format.js"),
-    import("./linked.js"),
-    import("../../core/dates.js"),
+    import("../../projects/templates.js"),
+    import("../../projects/read.js"),
+    import("../../gates/judge.js"),
+    import("../../gates/render.js"),
+    import("../../trackers/linked-issues.js"),
+    import("../../text/dates.js"),
   ]);
   const [gates, { config, root }] = await Promise.all([loadGates(), ctx.config()]);
   const gate = gates[gateId];

@@ -1,7 +1,7 @@
 /** How a gate's verdict is shown: table (terminal), plain, JSON, Markdown, GitHub annotations. */
-import type { CriterionResult, ProjectResult, Status } from "../../core/evaluate.js";
-import type { GateId } from "../../core/gates.js";
-import { renderMarkdownTable, type Output } from "../../io/output.js";
+import type { CriterionResult, ProjectResult, Status } from "./judge.js";
+import type { GateId } from "./definitions.js";
+import { renderMarkdownTable, type Output } from "../io/output.js";
 
 export type CheckFormat = "table" | "json" | "markdown" | "github";
 

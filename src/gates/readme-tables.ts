@@ -1,5 +1,5 @@
 /** The gates as Markdown tables, for the README (kept in sync by a test). */
-import type { Evidence, Gate, RuleName } from "./gates.js";
+import type { Evidence, Gate, RuleName } from "./definitions.js";
 
 function describe(e: Evidence): string {
   if ("section" in e) return `section **${e.section}** written (${e.in === "rfc" ? "rfc.md" : "project.md"})`;

@@ -1,8 +1,8 @@
 /** Ask Jira and GitHub, in parallel, about every issue the checked projects link to. */
-import type { Context } from "../../context.js";
-import type { LinkedLookup } from "../../core/evaluate.js";
-import type { IssueRef, LinkedIssue } from "../../core/linked.js";
-import { UsageError } from "../../errors.js";
+import type { Context } from "../context.js";
+import type { LinkedLookup } from "../gates/judge.js";
+import type { IssueRef, LinkedIssue } from "./refs.js";
+import { UsageError } from "../errors.js";
 
 /** Missing credentials while checking: say that --offline is the other way out. */
 function orOffline(error: unknown): never {

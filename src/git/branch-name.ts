@@ -6,7 +6,7 @@
  *   branchName({ key: "CLOUD-42", summary: "The answer to everything", format: "{slug}-{key}", maxLength: 60 })
  *     → "the-answer-to-everything-CLOUD-42"
  */
-import { asciiWords } from "./names.js";
+import { asciiWords } from "../text/ascii.js";
 
 /**
  * A word with a letter in it, then `-`, then a digit: the start of something Jira's integrations read

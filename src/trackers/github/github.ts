@@ -4,17 +4,17 @@
  * only then (see transport.ts).
  */
 import type { Config } from "../../config/schema.js";
-import type { LinkedIssue } from "../../core/linked.js";
+import type { LinkedIssue } from "../refs.js";
 import type { Env } from "../../io/streams.js";
 import type { RetryPolicy } from "../retry.js";
 import { requestTimeoutMs } from "../timeout.js";
-import { fetchLinkedIssues, type GitHubRef } from "./linked-issues.js";
-import { fetchProjectItems, type ProjectItems, type ProjectItemsOptions, type ProjectQuery } from "./project-items.js";
-import { graphqlEndpoint, resolveToken } from "./token.js";
-import { createTransport, type CallOptions } from "./transport.js";
+import { fetchLinkedIssues, type GitHubRef } from "./issue-lookup.js";
+import { fetchProjectItems, type ProjectItems, type ProjectItemsOptions, type ProjectQuery } from "../../milestones/sources/github-project.js";
+import { graphqlEndpoint, resolveToken } from "./github-token.js";
+import { createTransport, type CallOptions } from "./graphql-transport.js";
 
-export type { GitHubRef } from "./linked-issues.js";
-export type { ProjectField, ProjectItems, ProjectItemsOptions, ProjectQuery } from "./project-items.js";
+export type { GitHubRef } from "./issue-lookup.js";
+export type { ProjectField, ProjectItems, ProjectItemsOptions, ProjectQuery } from "../../milestones/sources/github-project.js";
 
 export interface GitHubClient {
   /** The GraphQL endpoint in use (GITHUB_GRAPHQL_URL or api.github.com). */

@@ -4,8 +4,8 @@
  */
 import { isMap, parseDocument } from "yaml";
 import { InputError } from "../errors.js";
-import { sectionsOf, type Gates } from "./gates.js";
-import { splitFrontMatter } from "./frontmatter.js";
+import { sectionsOf, type Gates } from "../gates/definitions.js";
+import { splitFrontMatter } from "./front-matter.js";
 
 export interface MilestoneInput {
   name: string;

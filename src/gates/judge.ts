@@ -2,11 +2,11 @@
  * Judge a project against a gate from its evidence: front matter, written sections and linked issues.
  * Pure: everything read from disk or a tracker arrives in `ProjectEvidence`.
  */
-import type { FrontMatter, ProjectDocument } from "./frontmatter.js";
-import { allCriterionIds, type Criterion, type Evidence, type Gate, type Gates, type RuleName } from "./gates.js";
-import { isFibonacci, type IssueRef, type LinkedIssue } from "./linked.js";
-import { findSection, type Section } from "./markdown.js";
-import { didYouMean } from "./suggest.js";
+import type { FrontMatter, ProjectDocument } from "../projects/front-matter.js";
+import { allCriterionIds, type Criterion, type Evidence, type Gate, type Gates, type RuleName } from "./definitions.js";
+import { isFibonacci, type IssueRef, type LinkedIssue } from "../trackers/refs.js";
+import { findSection, type Section } from "../projects/sections.js";
+import { didYouMean } from "../text/suggest.js";
 import { InputError } from "../errors.js";
 
 export type Status = "met" | "unmet" | "waived" | "skipped";
