@@ -4,7 +4,8 @@
  */
 import type { FrontMatter, ProjectDocument } from "../projects/front-matter.js";
 import { allCriterionIds, type Criterion, type Evidence, type Gate, type Gates, type RuleName } from "./definitions.js";
-import { isFibonacci, type IssueRef, type LinkedIssue } from "../trackers/refs.js";
+import type { IssueRef, LinkedIssue } from "../trackers/refs.js";
+import { judgeIssue, unmetDetails } from "./issue-readiness.js";
 import { findSection, type Section } from "../projects/sections.js";
 import { didYouMean } from "../text/suggest.js";
 import { InputError } from "../errors.js";
@@ -309,14 +310,8 @@ function judgeLinked(kind: "ready" | "done" | "exists", from: "milestones" | "fu
       continue;
     }
     if (kind === "ready") {
-      const lacks: string[] = [];
-      if (!issue.assignee) lacks.push("an assignee");
-      if (issue.points !== undefined) {
-        if (issue.points === null) lacks.push("an estimate");
-        else if (!isFibonacci(issue.points)) lacks.push(`a Fibonacci estimate (has ${issue.points})`);
-      }
-      if (!issue.acceptanceCriteria) lacks.push("acceptance criteria");
-      if (lacks.length > 0) problems.push(`${ref.text} lacks ${lacks.join(", ")}`);
+      const lacks = unmetDetails(judgeIssue(issue));
+      if (lacks.length > 0) problems.push(`${ref.text}: ${lacks.join(", ")}`);
     } else if (kind === "done" && !issue.done) {
       problems.push(`${ref.text} is not done${issue.state ? ` (${issue.state})` : ""}`);
     }

@@ -20,7 +20,7 @@ const RULE_TEXT: Record<RuleName, string> = {
 };
 
 const LINKED_TEXT: Record<"ready" | "done" | "exists", string> = {
-  ready: "every milestone issue exists, has an assignee, a Fibonacci estimate (Jira) and acceptance criteria; the `epic` exists",
+  ready: "every milestone issue exists and is ready as `cloud groom check` judges it: an assignee, a description, acceptance criteria, a Fibonacci estimate (Jira); the `epic` exists",
   done: "every milestone issue is done (Jira done category; GitHub closed as completed or merged)",
   exists: "`future_work` listed (`[]` = none) and every issue in it exists",
 };

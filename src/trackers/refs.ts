@@ -36,6 +36,8 @@ export interface LinkedIssue {
    * `null` when it has one and it is empty.
    */
   points?: number | null;
+  /** The description has text beyond headings and template boilerplate. */
+  described: boolean;
   /** The description has an "Acceptance criteria" section with content. */
   acceptanceCriteria: boolean;
   /** Done: Jira's done status category; GitHub closed as completed, or a merged pull request. */
@@ -44,39 +46,7 @@ export interface LinkedIssue {
   state?: string;
 }
 
-/**
- * Acceptance criteria in a description: a heading or a bold line reading "Acceptance criteria",
- * with some non-blank content after it before the next heading of the same or higher level.
- * Works on Markdown (GitHub) and on the plain-text rendering of Jira's document format.
- */
-export function hasAcceptanceCriteria(text: string | null | undefined): boolean {
-  if (!text) return false;
-  const lines = text.split(/\r?\n/);
-  const heading = /^\s*(?:(#{1,6})\s*|h([1-6])\.\s*|\*\*|__|\*)?\s*acceptance\s+criteria\s*:?\s*(?:\*\*|__|\*)?\s*:?\s*$/i;
-  for (let i = 0; i < lines.length; i++) {
-    const match = heading.exec(lines[i]!);
-    if (!match) continue;
-    const level = match[1]?.length ?? (match[2] ? Number(match[2]) : 7);
-    for (let j = i + 1; j < lines.length; j++) {
-      const line = lines[j]!;
-      const next = /^\s*(#{1,6})\s/.exec(line) ?? /^\s*h([1-6])\.\s/.exec(line);
-      if (next) {
-        const nextLevel = next[1]!.startsWith("#") ? next[1]!.length : Number(next[1]);
-        if (nextLevel <= level) break;
-      }
-      if (line.replace(/<!--[\s\S]*?-->/g, "").trim() !== "") return true;
-    }
-  }
-  return false;
-}
-
 /** What a tracker says about a reference it does not know. */
 export function missingIssue(ref: string): LinkedIssue {
-  return { ref, found: false, assignee: null, acceptanceCriteria: false, done: false };
-}
-
-export const FIBONACCI = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89] as const;
-
-export function isFibonacci(points: number): boolean {
-  return (FIBONACCI as readonly number[]).includes(points);
+  return { ref, found: false, assignee: null, described: false, acceptanceCriteria: false, done: false };
 }

@@ -67,6 +67,7 @@ describe("getLinkedIssues", () => {
       url: "https://github.com/acme/api/issues/1",
       title: "Ready",
       assignee: "bob",
+      described: true,
       acceptanceCriteria: true,
       done: false,
       state: "open",
@@ -77,7 +78,7 @@ describe("getLinkedIssues", () => {
 
   test("a missing issue and a missing repository are found: false, and the rest of the batch still answers", async () => {
     const result = await client.getLinkedIssues(refs("acme/api#999", "acme/nope#1", "nobody/x#1", "acme/api#1"));
-    expect(result.get("acme/api#999")).toEqual({ ref: "acme/api#999", found: false, assignee: null, acceptanceCriteria: false, done: false });
+    expect(result.get("acme/api#999")).toEqual({ ref: "acme/api#999", found: false, assignee: null, described: false, acceptanceCriteria: false, done: false });
     expect(result.get("acme/nope#1")!.found).toBe(false);
     expect(result.get("nobody/x#1")!.found).toBe(false);
     expect(result.get("acme/api#1")!.found).toBe(true);

@@ -1,7 +1,7 @@
 /** Atlassian Document Format to the plain text hasAcceptanceCriteria reads. */
 import { describe, expect, it } from "vitest";
 import { adfToText } from "../../src/trackers/jira/adf.js";
-import { hasAcceptanceCriteria } from "../../src/trackers/refs.js";
+import { hasAcceptanceCriteria } from "../../src/gates/issue-readiness.js";
 import { adf } from "../helpers/jira-server.js";
 
 const text = (t: string, ...marks: string[]) => ({ type: "text", text: t, ...(marks.length ? { marks: marks.map((type) => ({ type })) } : {}) });

@@ -55,10 +55,10 @@ describe("issues-ready", () => {
     // One problem per key, each naming what it lacks (and nothing about the ready ones).
     const problems = detail.split("; ");
     expect(problems).toHaveLength(5);
-    expect(problems[0]).toMatch(/^CLOUD-42 .*assignee/);
-    expect(problems[1]).toMatch(/^CLOUD-43 .*Fibonacci estimate \(has 4\)/);
-    expect(problems[2]).toMatch(/^CLOUD-44 .*estimate/);
-    expect(problems[3]).toMatch(/^CLOUD-50 .*acceptance criteria/);
+    expect(problems[0]).toMatch(/^CLOUD-42: .*assignee/);
+    expect(problems[1]).toMatch(/^CLOUD-43: estimate 4 is not a Fibonacci number/);
+    expect(problems[2]).toMatch(/^CLOUD-44: .*no estimate/);
+    expect(problems[3]).toMatch(/^CLOUD-50: .*no 'Acceptance criteria' section/);
     expect(problems[4]).toBe("CLOUD-99 does not exist");
   });
 

@@ -68,7 +68,7 @@ describe("getLinkedIssues: batching", () => {
   it("reports keys Jira leaves out as not found, without failing the rest", async () => {
     const jiraClient = await client({ issues: [readyIssue("CLOUD-1"), readyIssue("CLOUD-3")] });
     const facts = await jiraClient.getLinkedIssues(["CLOUD-3", "CLOUD-2", "CLOUD-1"]);
-    expect(facts.get("CLOUD-2")).toEqual({ ref: "CLOUD-2", found: false, assignee: null, acceptanceCriteria: false, done: false });
+    expect(facts.get("CLOUD-2")).toEqual({ ref: "CLOUD-2", found: false, assignee: null, described: false, acceptanceCriteria: false, done: false });
     expect(facts.get("CLOUD-1")?.found).toBe(true);
     expect(facts.get("CLOUD-3")?.found).toBe(true);
     expect(jira.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(["GET /rest/api/3/field", `POST ${BULK}`]);
@@ -132,6 +132,7 @@ describe("getLinkedIssues: the facts of one issue", () => {
       title: "Ready one",
       assignee: "Alice Example",
       points: 3,
+      described: true,
       acceptanceCriteria: true,
       done: false,
       state: "In Progress",

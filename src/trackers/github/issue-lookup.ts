@@ -4,7 +4,8 @@
  * at a time. A missing repository or issue is `found: false`, not a failure of the whole batch.
  */
 import { z } from "zod";
-import { hasAcceptanceCriteria, missingIssue, type IssueRef, type LinkedIssue } from "../refs.js";
+import { hasAcceptanceCriteria, hasDescription } from "../../gates/issue-readiness.js";
+import { missingIssue, type IssueRef, type LinkedIssue } from "../refs.js";
 import { chunk, mapLimit } from "../batch.js";
 import { operation, type CallOptions, type GraphQLErrorInfo, type Transport } from "./graphql-transport.js";
 
@@ -94,6 +95,7 @@ function toLinkedIssue(ref: string, found: Found | null): LinkedIssue {
     url: found.url,
     title: found.title,
     assignee: found.assignees.nodes.find((a) => a !== null)?.login ?? null,
+    described: hasDescription(found.body),
     acceptanceCriteria: hasAcceptanceCriteria(found.body),
   };
   if (found.__typename === "PullRequest") {

@@ -4,7 +4,8 @@
  */
 import type { Version3Client } from "jira.js";
 import type { z } from "zod";
-import { hasAcceptanceCriteria, JIRA_KEY, missingIssue, type LinkedIssue } from "../refs.js";
+import { hasAcceptanceCriteria, hasDescription } from "../../gates/issue-readiness.js";
+import { JIRA_KEY, missingIssue, type LinkedIssue } from "../refs.js";
 import { didYouMean } from "../../text/suggest.js";
 import { RemoteError, UsageError } from "../../errors.js";
 import { chunk, mapLimit } from "../batch.js";
@@ -202,8 +203,12 @@ function linkedIssue(ref: string, issue: JiraIssue, pointsFields: readonly strin
     title: fields.summary,
     assignee,
     points: points ?? null,
-    acceptanceCriteria: hasAcceptanceCriteria(adfToText(fields.description)),
+    ...descriptionFacts(adfToText(fields.description)),
     done: fields.status?.statusCategory.key === "done",
     ...(fields.status ? { state: fields.status.name } : {}),
   };
+}
+
+function descriptionFacts(text: string): { described: boolean; acceptanceCriteria: boolean } {
+  return { described: hasDescription(text), acceptanceCriteria: hasAcceptanceCriteria(text) };
 }
