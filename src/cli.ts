@@ -1,19 +1,18 @@
 /**
- * Wiring only: build the program, register the commands, map errors to exit codes.
- * The only module that touches process.argv / process.exitCode.
+ * Wiring only: build the program, register the commands, connect Ctrl-C to the context's signal, map
+ * errors to exit codes. The only module that touches process.
  */
 import { Command, CommanderError } from "commander";
-import { examples, type App } from "./commands/shape.js";
-import { register as registerBranch } from "./commands/branch/create.js";
-import { register as registerCheck } from "./commands/gate/check.js";
-import { register as registerMilestoneReport } from "./commands/milestone/report.js";
-import { register as registerProjectInit } from "./commands/project/init.js";
-import { createContext } from "./context.js";
-import { CliError, ExitCode } from "./errors.js";
+import * as branchCreate from "./commands/branch/create.js";
+import * as gateCheck from "./commands/gate/check.js";
+import * as milestoneReport from "./commands/milestone/report.js";
+import * as projectInit from "./commands/project/init.js";
+import { examples } from "./commands/shape.js";
+import { createContext, type Context } from "./context.js";
+import { CliError, ExitCode, InterruptedError } from "./errors.js";
 import type { Prompter } from "./io/prompter.js";
 import { systemStreams, type Env, type IOStreams } from "./io/streams.js";
 import { packageVersion } from "./package.js";
-
 
 export interface RunOptions {
   argv: readonly string[];
@@ -22,18 +21,24 @@ export interface RunOptions {
   cwd: string;
   now?: () => Date;
   prompter?: Prompter;
+  /** Fires on Ctrl-C; src/cli.ts's main() connects it to SIGINT. */
+  signal?: AbortSignal;
 }
 
-export function buildProgram(app: App): Command {
-  const { io } = app.ctx;
+/** Help is rendered at this width on purpose, on a terminal or not, so the served text and the program's agree. */
+export const HELP_WIDTH = 80;
+
+/** Every command the program has; `run` receives the exit code of the one invoked. */
+export function buildProgram(ctx: Context, run: (work: () => Promise<number>) => Promise<number>): Command {
+  const { io } = ctx;
   const program = new Command("cloud")
     .description("Projects, milestones and tasks the way the Cloud team works: DoR/DoD gates, Jira branches, milestone reports.")
     .version(packageVersion(), "-V, --version", "print the version")
     .option("--debug", "print stack traces and request details on errors (also CLOUD_DEBUG=1)")
     .helpOption("-h, --help", "show help")
-    .addHelpCommand(false)
+    .helpCommand(false)
     .showSuggestionAfterError(true)
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true, helpWidth: HELP_WIDTH });
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
@@ -52,17 +57,36 @@ Examples:
 Exit codes: 0 ok, 1 the answer is no, 2 usage/config/input error, 3 remote failure, 130 interrupted.
 `,
   );
-  registerProjectInit(program, app);
-  registerCheck(program, app, "dor");
-  registerCheck(program, app, "dod");
-  registerBranch(program, app);
-  registerMilestoneReport(program, app);
-  // Group commands (`cloud dor`, `cloud project`, …) show their subcommands' examples too.
-  for (const group of program.commands) {
-    if (group.commands.length === 0) continue;
-    examples(group, group.commands.map((sub) => `cloud ${group.name()} ${sub.name()}    # ${sub.description()}`));
+  const group = (name: string, description: string, ...commands: Command[]) => {
+    const parent = program.command(name).description(description);
+    for (const command of commands) parent.addCommand(command);
+    return parent;
+  };
+  group("project", "projects: scaffold a new one", projectInit.command((o) => run(() => projectInit.run(ctx, o))));
+  for (const gate of ["dor", "dod"] as const) {
+    group(gate, `the ${gateCheck.GATE_TITLES[gate]} gate`, gateCheck.command(gate, (o) => run(() => gateCheck.run(ctx, gate, o))));
   }
-  applyRecursively(program, (cmd) => cmd.exitOverride().configureOutput(program.configureOutput()));
+  program.addCommand(branchCreate.command((o) => run(() => branchCreate.run(ctx, o))));
+  group("milestone", "milestones of a GitHub Project (v2)", milestoneReport.command((o) => run(() => milestoneReport.run(ctx, o))));
+  program
+    .command("help")
+    .description("show help for a command, as `cloud <command> --help` does")
+    .argument("[command...]", "the command, such as: dor check")
+    .action((names: string[]) => {
+      let target: Command = program;
+      for (const name of names) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next) throw program.error(`error: unknown command '${names.join(" ")}'`, { code: "commander.unknownCommand", exitCode: ExitCode.usage });
+        target = next;
+      }
+      target.outputHelp();
+    });
+  // Group commands (`cloud dor`, `cloud project`, …) show their subcommands' examples too.
+  for (const parent of program.commands) {
+    if (parent.commands.length === 0) continue;
+    examples(parent, parent.commands.map((sub) => `cloud ${parent.name()} ${sub.name()}    # ${sub.description()}`));
+  }
+  applyRecursively(program, (cmd) => cmd.exitOverride().configureOutput(program.configureOutput()).configureHelp(program.configureHelp()));
   return program;
 }
 
@@ -73,26 +97,27 @@ function applyRecursively(cmd: Command, fn: (c: Command) => void): void {
 
 /** Run the CLI in-process and return its exit code. Never calls process.exit. */
 export async function runCli(options: RunOptions): Promise<number> {
-  let debug = isTruthy(options.env.CLOUD_DEBUG);
+  // Read --debug from argv before parsing, so that errors raised while parsing honour it too.
+  const debug = isTruthy(options.env.CLOUD_DEBUG) || options.argv.includes("--debug");
   const ctx = createContext({
     io: options.io,
     env: options.env,
     cwd: options.cwd,
+    debug,
     ...(options.now ? { now: options.now } : {}),
     ...(options.prompter ? { prompter: options.prompter } : {}),
-    get debug() {
-      return debug;
-    },
+    ...(options.signal ? { signal: options.signal } : {}),
   });
-  const app: App = { ctx, exitCode: ExitCode.ok };
-  const program = buildProgram(app);
-  // Read --debug from argv before parsing, so that errors raised while parsing honour it too.
-  if (options.argv.includes("--debug")) debug = true;
+  let code: number = ExitCode.ok;
+  const program = buildProgram(ctx, async (work) => (code = await work()));
+  // `cloud -v`, as many tools answer it.
+  const argv = options.argv.length === 1 && options.argv[0] === "-v" ? ["--version"] : [...options.argv];
   try {
-    await program.parseAsync([...options.argv], { from: "user" });
-    return app.exitCode;
+    await program.parseAsync(argv, { from: "user" });
+    return code;
   } catch (error) {
-    return reportError(error, options.io, options.env, debug);
+    // Whatever failed after Ctrl-C (an aborted request, a cancelled wait) failed because of it.
+    return reportError(options.signal?.aborted ? new InterruptedError() : error, options.io, options.env, debug);
   }
 }
 
@@ -121,6 +146,10 @@ function reportError(error: unknown, io: IOStreams, env: Env, debug: boolean): n
     return ExitCode.usage;
   }
   const write = (s: string) => io.stderr.write(redact(s, env));
+  if (error instanceof InterruptedError) {
+    write(`${error.message}\n`);
+    return error.exitCode;
+  }
   if (error instanceof CliError) {
     const message = sentence(error.message);
     write(`error: ${message}${error.hint ? ` ${sentence(error.hint)}` : ""}\n`);
@@ -170,10 +199,25 @@ export async function main(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw error;
+      // Any other failed write (a full disk, /dev/full): one line where it can still go, never a trace.
+      if (stream === process.stdout) {
+        try {
+          process.stderr.write(`error: cannot write the output: ${error.code ?? error.message}.\n`);
+        } catch {
+          // stderr is gone too
+        }
+      }
+      process.exit(ExitCode.usage);
     });
   }
-  const code = await runCli({ argv: process.argv.slice(2), io: systemStreams(env), env, cwd: process.cwd() });
+  // Ctrl-C: the first one aborts what is in flight (requests, waits) and the command ends as
+  // interrupted, writing nothing half-way; a second one ends the process at once.
+  const interrupt = new AbortController();
+  process.on("SIGINT", () => {
+    if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+    interrupt.abort(new InterruptedError());
+  });
+  const code = await runCli({ argv: process.argv.slice(2), io: systemStreams(env), env, cwd: process.cwd(), signal: interrupt.signal });
   process.exitCode = code;
   // The answer is out: once stdout and stderr are flushed, stop, rather than wait for a request to the
   // other tracker that can no longer change the outcome (it would end only at its timeout).

@@ -52,6 +52,7 @@ export function createContext(options: ContextOptions): Context {
   const notice = (message: string) => {
     if (io.stderrIsTTY || options.debug) io.stderr.write(`${message}\n`);
   };
+  const signal = options.signal ?? new AbortController().signal;
   return {
     io,
     env,
@@ -60,14 +61,14 @@ export function createContext(options: ContextOptions): Context {
       return options.debug ?? false;
     },
     now: options.now ?? (() => new Date()),
-    signal: options.signal ?? new AbortController().signal,
+    signal,
     config,
     output: once(async () => (await import("./io/output.js")).createOutput(io)),
     prompter: once(async () => options.prompter ?? (await import("./io/prompter.js")).createInquirerPrompter(io)),
     git: once(async () => (await import("./git/git.js")).createGit(cwd, env)),
     jira: once(async () => {
       const { connectJira } = await import("./trackers/jira/jira.js");
-      return connectJira({ env, config: (await config()).config, onRetry: notice });
+      return connectJira({ env, config: (await config()).config, onRetry: notice, signal });
     }),
     github: once(async () => {
       const { connectGitHub } = await import("./trackers/github/github.js");

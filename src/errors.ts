@@ -67,13 +67,9 @@ export class RemoteError extends CliError {
   }
 }
 
-/** Exit 130: Ctrl-C or a cancelled prompt. */
+/** Exit 130: Ctrl-C or a cancelled prompt. Printed as it is, without "error:". */
 export class InterruptedError extends CliError {
-  constructor(message = "Interrupted.") {
+  constructor(message = "interrupted") {
     super(message, ExitCode.interrupted);
   }
-}
-
-export function isCliError(error: unknown): error is CliError {
-  return error instanceof CliError;
 }

@@ -26,7 +26,7 @@ export interface Prompter {
 /** @inquirer/prompts throws ExitPromptError on Ctrl-C and AbortPromptError on abort. */
 function mapPromptError(error: unknown): never {
   if (error instanceof Error && (error.name === "ExitPromptError" || error.name === "AbortPromptError")) {
-    throw new InterruptedError("Prompt cancelled; nothing was written.");
+    throw new InterruptedError("interrupted: the prompt was cancelled; nothing was written");
   }
   throw error;
 }

@@ -17,7 +17,7 @@ export function scriptedPrompter(answers: Answer[]): ScriptedPrompter {
     asked.push(message);
     if (queue.length === 0) throw new Error(`unexpected prompt: ${message}`);
     const answer = queue.shift()!;
-    if (typeof answer === "object" && "cancel" in answer) throw new InterruptedError("Prompt cancelled; nothing was written.");
+    if (typeof answer === "object" && "cancel" in answer) throw new InterruptedError("interrupted: the prompt was cancelled; nothing was written");
     return answer;
   };
   return {

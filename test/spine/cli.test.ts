@@ -15,7 +15,7 @@ const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as
 /** Every runnable command, as the words typed after `cloud`. */
 function leafCommands(): string[][] {
   const io = testIO();
-  const program = buildProgram({ ctx: createContext({ io, env: baseEnv(), cwd: REPO }), exitCode: 0 });
+  const program = buildProgram(createContext({ io, env: baseEnv(), cwd: REPO }), async (work) => work());
   const out: string[][] = [];
   const walk = (cmd: Command, trail: string[]) => {
     const subs = cmd.commands.filter((c) => c.name() !== "help");

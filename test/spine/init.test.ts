@@ -245,7 +245,7 @@ describe("on a terminal it prompts for what flags did not give", () => {
     const prompter = scriptedPrompter(["Half done", { cancel: true }]);
     const result = await run(["project", "init"], { cwd: root, tty: true, prompter });
     expect(result.code).toBe(130);
-    expectOneLineError(result.stderr);
+    expect(result.stderr).toMatch(/^interrupted: [^\n]+\n$/);
     expect(result.stdout).toBe("");
     expect(listFiles(root)).toEqual(["cloud.config.yaml"]);
   });

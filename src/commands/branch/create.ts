@@ -5,37 +5,40 @@
  * when they are needed, so `cloud branch KEY --title x` never loads jira.js. Plain lines go straight to
  * the context's streams: the branch name on stdout, everything else on stderr.
  */
-import type { Command } from "commander";
+import { Command } from "commander";
 import type { Context } from "../../context.js";
 import { JIRA_KEY } from "../../trackers/refs.js";
 import { branchName, branchNameProblem } from "../../git/branch-name.js";
 import { ExitCode, RefusedError, UsageError } from "../../errors.js";
 import { branchExists, createBranch, isWorkTree, resolveCommit } from "../../git/branches.js";
 import type { JiraClient, JiraIssueSummary } from "../../trackers/jira/jira.js";
-import { action, examples, type App } from "../shape.js";
+import { actionFor, examples, optionsParser, type RunF } from "../shape.js";
 
-export interface BranchOptions {
-  /** As typed: CLOUD-42, cloud-42, or 42 with jira.project set. Absent: pick on a terminal. */
-  key?: string | undefined;
-  /** Use this as the summary; Jira is not asked. */
-  title?: string | undefined;
-  /** Start point; the current HEAD when absent. */
-  base?: string | undefined;
-  dryRun?: boolean | undefined;
-  /** false with --no-switch. */
-  switch?: boolean | undefined;
-}
+export const parseOptions = optionsParser((z) =>
+  z.object({
+    /** As typed: CLOUD-42, cloud-42, or 42 with jira.project set. Absent: pick on a terminal. */
+    key: z.string().optional(),
+    /** Use this as the summary; Jira is not asked. */
+    title: z.string().optional(),
+    /** Start point; the current HEAD when absent. */
+    base: z.string().optional(),
+    dryRun: z.boolean().default(false),
+    /** false with --no-switch. */
+    switch: z.boolean().default(true),
+  }),
+);
 
-export function register(program: Command, app: App): void {
-  const command = program
-    .command("branch")
+export type BranchOptions = Awaited<ReturnType<typeof parseOptions>>;
+
+export function command(runF: RunF<BranchOptions>): Command {
+  const command = new Command("branch")
     .description("look a Jira issue up and create + switch to a branch named <slug-of-summary>-<KEY>")
     .argument("[key]", "Jira issue key such as CLOUD-42, or a number when jira.project is set; on a terminal, leave it out to pick one of your open issues")
     .option("--title <text>", "name the branch after this text instead of the issue's summary (Jira is not asked)")
     .option("--base <ref>", "start the branch at this branch, tag or commit (default: the current HEAD)")
     .option("--dry-run", "print the branch name and create nothing")
     .option("--no-switch", "create the branch but stay on the current one")
-    .action(action(app, (key: string | undefined, opts: Omit<BranchOptions, "key">) => run(app.ctx, { ...opts, key })));
+    .action(actionFor(["key"], parseOptions, runF));
   examples(command, [
     "cloud branch CLOUD-42                  # the-answer-to-everything-CLOUD-42",
     "cloud branch 42                        # with jira.project: CLOUD in cloud.config.yaml",
@@ -43,7 +46,7 @@ export function register(program: Command, app: App): void {
     "cloud branch CLOUD-42 --base origin/main --no-switch",
     "cloud branch                           # on a terminal: pick from your open issues",
   ]);
-  command.addHelpText(
+  return command.addHelpText(
     "after",
     `The name is branch.format from cloud.config.yaml ("{slug}-{key}" by default) cut to branch.maxLength
 (60) at a word boundary. Uncommitted changes come along to the new branch, as with git switch -c;

@@ -2,44 +2,43 @@
  * `cloud dor check` / `cloud dod check`: judge every criterion of a gate for one project, several,
  * or every project under the docs folder.
  */
-import { Option, type Command } from "commander";
+import { Command } from "commander";
 import type { Context } from "../../context.js";
 import type { GateId } from "../../gates/definitions.js";
-import { action, examples, type App } from "../shape.js";
+import { actionFor, chosenFormat, examples, optionsParser, outputFormat, withOutputFlags, type RunF } from "../shape.js";
 
-export interface CheckOptions {
-  paths: string[];
-  format: "table" | "json" | "markdown" | "github";
-  offline: boolean;
-}
+const FORMATS = ["table", "json", "markdown", "github"] as const;
 
-const GATE_TITLES: Record<GateId, string> = { dor: "Definition of Ready", dod: "Definition of Done" };
+export const parseOptions = optionsParser((z) =>
+  z
+    .object({
+      paths: z.array(z.string()).default([]),
+      ...outputFormat(z, FORMATS),
+      offline: z.boolean().default(false),
+    })
+    .transform(({ json, format, ...o }) => ({ ...o, format: chosenFormat({ json, format }, "table") })),
+);
 
-export function register(program: Command, app: App, gate: GateId): void {
-  const parent = program.command(gate).description(`the ${GATE_TITLES[gate]} gate`);
-  const check = parent
-    .command("check")
-    .description(`check the ${GATE_TITLES[gate]} of projects (no path: every project under docs.dir)`)
-    .argument("[path...]", "project folders or project.md files")
-    .option("--json", "print one JSON document (same as --format json)")
-    .addOption(new Option("--format <format>", "output format").choices(["table", "json", "markdown", "github"]))
+export type CheckOptions = Awaited<ReturnType<typeof parseOptions>>;
+
+export const GATE_TITLES: Record<GateId, string> = { dor: "Definition of Ready", dod: "Definition of Done" };
+
+export function command(gate: GateId, runF: RunF<CheckOptions>): Command {
+  const check = withOutputFlags(
+    new Command("check")
+      .description(`check the ${GATE_TITLES[gate]} of projects (no path: every project under docs.dir)`)
+      .argument("[path...]", "project folders or project.md files"),
+    FORMATS,
+  )
     .option("--offline", "skip criteria that need Jira or GitHub (they show as skipped and do not fail the gate)")
-    .action(
-      action(app, async (paths: string[], opts: { json?: boolean; format?: CheckOptions["format"]; offline?: boolean }) =>
-        run(app.ctx, gate, {
-          paths,
-          format: opts.json ? "json" : (opts.format ?? "table"),
-          offline: opts.offline ?? false,
-        }),
-      ),
-    );
+    .action(actionFor(["paths"], parseOptions, runF));
   examples(check, [
     `cloud ${gate} check                          # every project under docs.dir`,
     `cloud ${gate} check docs/projects/new-region  # one project`,
     `cloud ${gate} check --offline --format github # annotations in GitHub Actions, no network`,
     `cloud ${gate} check --json | jq '.projects[] | select(.passed | not) | .path'`,
   ]);
-  check.addHelpText(
+  return check.addHelpText(
     "after",
     `\nStatus of a criterion: met, unmet, waived (front matter 'waivers:' with a reason) or skipped (--offline).\nExit status: 0 when no criterion is unmet, 1 when one is, 2 on malformed input.\n`,
   );

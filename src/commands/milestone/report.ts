@@ -4,25 +4,36 @@
  * the items, and prints the report as a table, plain text, JSON or Markdown.
  * Imports only light modules at the top: zod, the GitHub client and the output helpers load in run().
  */
-import { Option, type Command } from "commander";
+import { Command } from "commander";
 import type { Config } from "../../config/schema.js";
 import type { Context } from "../../context.js";
 import { buildMilestoneReport, STATE_RULE, utcDay, type MilestoneReport, type MilestoneState, type MilestoneSummary, type ProjectInfo, type ProjectItem } from "../../milestones/summary.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import type { Output, renderMarkdownTable } from "../../io/output.js";
-import { action, examples, type App } from "../shape.js";
+import { actionFor, chosenFormat, examples, optionsParser, outputFormat, withOutputFlags, type RunF } from "../shape.js";
 
-/** The flags as commander hands them over. */
-export interface ReportFlags {
-  owner?: string;
-  project?: string;
-  field?: string;
-  input?: string;
-  format?: string;
-  json?: boolean;
-}
+const FORMATS = ["table", "json", "markdown"] as const;
 
-type Format = "table" | "json" | "markdown";
+export const parseOptions = optionsParser((z) =>
+  z
+    .object({
+      owner: z
+        .string()
+        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "--owner expects a GitHub login such as acme")
+        .optional(),
+      project: z
+        .string()
+        .regex(/^[1-9][0-9]{0,9}$/, "--project expects a project number such as 7")
+        .transform(Number)
+        .optional(),
+      field: z.string().trim().min(1, "--field expects a field name such as Milestone").optional(),
+      input: z.string().min(1, "--input expects a file, or - for standard input").optional(),
+      ...outputFormat(z, FORMATS),
+    })
+    .transform(({ json, format, ...o }) => ({ ...o, format: chosenFormat({ json, format }, "table") })),
+);
+
+export type ReportOptions = Awaited<ReturnType<typeof parseOptions>>;
 
 /** src/io/output.ts's renderer, passed in because that module loads cli-table3. */
 type MarkdownTable = typeof renderMarkdownTable;
@@ -40,25 +51,22 @@ interface Source {
   description: string;
 }
 
-export function register(program: Command, app: App): void {
-  const milestone = program.command("milestone").description("milestones of a GitHub Project (v2)");
-  const report = milestone
-    .command("report")
+export function command(runF: RunF<ReportOptions>): Command {
+  const report = new Command("report")
     .description("milestone progress of a GitHub Project (v2): items done/total, points, due dates")
     .option("--owner <login>", "organization or user that owns the project (default: github.owner)")
     .option("--project <number>", "project number, as in its URL (default: github.project)")
     .option("--field <name>", "field to group by: the built-in Milestone field, or an iteration or single-select field (default: github.milestoneField)")
     .option("--input <file|->", "read items from the output of `gh project item-list --format json` (a file, or - for stdin) instead of calling GitHub")
-    .addOption(new Option("--format <format>", "output format").choices(["table", "json", "markdown"]))
-    .option("--json", "print one JSON document (same as --format json)")
-    .action(action(app, (flags: ReportFlags) => run(app.ctx, flags)));
+    .action(actionFor([], parseOptions, runF));
+  withOutputFlags(report, FORMATS);
   examples(report, [
     "cloud milestone report --owner acme --project 7",
     "cloud milestone report --field Sprint --json | jq '.milestones[] | select(.state == \"at-risk\")'",
     "cloud milestone report --format markdown > weekly-update.md",
     "gh project item-list 7 --owner acme --format json --limit 10000 | cloud milestone report --input -",
   ]);
-  report.addHelpText(
+  return report.addHelpText(
     "after",
     `
 ${STATE_RULE}
@@ -73,8 +81,7 @@ Server (https://HOST/api/graphql). --input needs neither.
   );
 }
 
-export async function run(ctx: Context, flags: ReportFlags): Promise<number> {
-  const options = await parseFlags(flags);
+export async function run(ctx: Context, options: ReportOptions): Promise<number> {
   const { config } = await ctx.config();
   const fields: Fields = {
     milestoneField: options.field ?? config.github.milestoneField,
@@ -104,46 +111,10 @@ export async function run(ctx: Context, flags: ReportFlags): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Flags
 
-interface Options {
-  owner?: string;
-  project?: number;
-  field?: string;
-  input?: string;
-  format: Format;
-}
-
-async function parseFlags(flags: ReportFlags): Promise<Options> {
-  const { z } = await import("zod");
-  const schema = z.object({
-    owner: z
-      .string()
-      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "--owner expects a GitHub login such as acme")
-      .optional(),
-    project: z
-      .string()
-      .regex(/^[1-9][0-9]{0,9}$/, "--project expects a project number such as 7")
-      .transform(Number)
-      .optional(),
-    field: z.string().trim().min(1, "--field expects a field name such as Milestone").optional(),
-    input: z.string().min(1, "--input expects a file, or - for standard input").optional(),
-    format: z.enum(["table", "json", "markdown"], "--format expects table, json or markdown").optional(),
-    json: z.boolean().optional(),
-  });
-  const parsed = schema.safeParse(flags);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const given = flags[issue.path[0] as keyof ReportFlags];
-    throw new UsageError(`${issue.message}, not '${String(given)}'`);
-  }
-  const { json, format, ...rest } = parsed.data;
-  if (json && format && format !== "json") throw new UsageError(`--json and --format ${format} ask for different outputs; pass one of them`);
-  return { ...rest, format: json ? "json" : (format ?? "table") };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Where the items come from
 
-async function fromGitHub(ctx: Context, out: Output, options: Options, config: Config, fields: Fields): Promise<Source> {
+async function fromGitHub(ctx: Context, out: Output, options: ReportOptions, config: Config, fields: Fields): Promise<Source> {
   const owner = options.owner ?? config.github.owner;
   const number = options.project ?? config.github.project;
   if (!owner) throw new UsageError("no project owner given", { hint: "Pass --owner <login> or set github.owner in cloud.config.yaml." });

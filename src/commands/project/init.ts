@@ -1,27 +1,33 @@
 /** `cloud project init [title]`: scaffold project.md and rfc.md from templates. */
-import type { Command } from "commander";
+import { Command } from "commander";
 import type { Context } from "../../context.js";
 import type { MilestoneInput } from "../../projects/scaffold.js";
 import { isCalendarDate, localDay } from "../../text/dates.js";
 import { RefusedError, UsageError } from "../../errors.js";
-import { action, collect, examples, type App } from "../shape.js";
+import { actionFor, collect, examples, optionsParser, type RunF } from "../shape.js";
 
-export interface InitOptions {
-  title?: string | undefined;
-  dri?: string | undefined;
-  epic?: string | undefined;
-  stakeholders: string[];
-  milestones: string[];
-  dir?: string | undefined;
-  yes: boolean;
-  force: boolean;
-  dryRun: boolean;
-}
+export const parseOptions = optionsParser((z) => {
+  const text = z.string().optional();
+  return z
+    .object({
+      title: text,
+      titleArg: text,
+      dri: text,
+      epic: text,
+      stakeholder: z.array(z.string()).default([]),
+      milestone: z.array(z.string()).default([]),
+      dir: z.string().trim().min(1, "--dir expects a folder").optional(),
+      yes: z.boolean().default(false),
+      force: z.boolean().default(false),
+      dryRun: z.boolean().default(false),
+    })
+    .transform(({ titleArg, stakeholder, milestone, ...o }) => ({ ...o, title: o.title ?? titleArg, stakeholders: stakeholder, milestones: milestone }));
+});
 
-export function register(program: Command, app: App): void {
-  const project = program.command("project").description("projects: scaffold a new one");
-  const init = project
-    .command("init")
+export type InitOptions = Awaited<ReturnType<typeof parseOptions>>;
+
+export function command(runF: RunF<InitOptions>): Command {
+  const init = new Command("init")
     .description("scaffold a project folder: project.md (front matter) and rfc.md, from templates")
     .argument("[title]", "the project's title (same as --title)")
     .option("--title <text>", "the project's title; the folder name is made from it")
@@ -33,22 +39,8 @@ export function register(program: Command, app: App): void {
     .option("-y, --yes", "take the defaults and never prompt")
     .option("--force", "overwrite existing files")
     .option("--dry-run", "print what would be written and write nothing")
-    .action(
-      action(app, async (title: string | undefined, opts: Record<string, unknown>) =>
-        run(app.ctx, {
-          title: (opts.title as string | undefined) ?? title,
-          dri: opts.dri as string | undefined,
-          epic: opts.epic as string | undefined,
-          stakeholders: (opts.stakeholder as string[] | undefined) ?? [],
-          milestones: (opts.milestone as string[] | undefined) ?? [],
-          dir: opts.dir as string | undefined,
-          yes: Boolean(opts.yes),
-          force: Boolean(opts.force),
-          dryRun: Boolean(opts.dryRun),
-        }),
-      ),
-    );
-  examples(init, [
+    .action(actionFor(["titleArg"], parseOptions, runF));
+  return examples(init, [
     `cloud project init                                  # asks for what it needs`,
     `cloud project init "Add support for a new region" --dri @alice --epic CLOUD-1 \\`,
     `    --stakeholder "@bob (Product)" --milestone "M1: POC@2026-12-15" --yes`,

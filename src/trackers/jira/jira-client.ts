@@ -27,6 +27,7 @@ const MY_OPEN_ISSUES_LIMIT = 50;
 export interface ClientOptions {
   retry?: Partial<RetryPolicy> | undefined;
   onRetry?: ((message: string) => void) | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export function createJiraClient(api: Version3Client, settings: JiraSettings, options: ClientOptions = {}): JiraClient {
@@ -36,6 +37,7 @@ export function createJiraClient(api: Version3Client, settings: JiraSettings, op
   async function send<S extends z.ZodType>(label: RequestLabel, schema: S, request: () => Promise<unknown>): Promise<z.output<S>> {
     const body = await withRetry(request, {
       ...(options.retry ? { policy: options.retry } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       decide: retryDecision,
       giveUp: (error, attempts) => toRemoteError(error, label, { host, auth: settings.auth.kind, timeoutMs: settings.timeoutMs, attempts }),
       onRetry: ({ delayMs, error }) =>

@@ -45,6 +45,8 @@ export interface ConnectJiraOptions {
   retry?: Partial<RetryPolicy>;
   /** Told before each wait between attempts, e.g. to say so on stderr. */
   onRetry?: (message: string) => void;
+  /** Aborts requests in flight and waits between attempts (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export type JiraAuth = { kind: "basic"; email: string; apiToken: string } | { kind: "bearer"; token: string };
@@ -62,14 +64,14 @@ export async function connectJira(options: ConnectJiraOptions): Promise<JiraClie
   const settings = jiraSettings(options.env, options.config);
   const [{ Version3Client }, { createJiraClient }] = await Promise.all([import("jira.js/version3"), import("./jira-client.js")]);
   // axios waits forever by default.
-  const common = { host: settings.host, baseRequestConfig: { timeout: settings.timeoutMs } };
+  const common = { host: settings.host, baseRequestConfig: { timeout: settings.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) } };
   const { auth } = settings;
   const api =
     auth.kind === "basic"
       ? new Version3Client({ ...common, authentication: { basic: { email: auth.email, apiToken: auth.apiToken } } })
       : // A bearer token is what jira.js sends for an OAuth 2.0 access token: `Authorization: Bearer <token>`.
         new Version3Client({ ...common, authentication: { oauth2: { accessToken: auth.token } } });
-  return createJiraClient(api, settings, { retry: options.retry, onRetry: options.onRetry });
+  return createJiraClient(api, settings, { retry: options.retry, onRetry: options.onRetry, signal: options.signal });
 }
 
 /** Host, credentials and timeout from the environment and config; a UsageError (exit 2) naming what to set. */
