@@ -1,22 +1,14 @@
-/** The resolved configuration and its defaults: no parsing here, so a run without a config file loads nothing heavy. */
+/**
+ * The defaults of every configuration key. Plain data with a type-only import, so a run without a
+ * config file loads neither zod nor yaml; the type itself comes from the schema (schema.ts).
+ */
+import type { Config } from "./schema.js";
 
-export interface Config {
-  docs: { dir: string; templates: string | null };
-  jira: { host: string | null; project: string | null; storyPointsField: string | null };
-  github: {
-    owner: string | null;
-    project: number | null;
-    milestoneField: string;
-    statusField: string;
-    doneValues: string[];
-    estimateField: string;
-  };
-  branch: { format: string; maxLength: number };
-}
+export type { Config };
 
 export const defaultConfig: Config = {
   docs: { dir: "docs/projects", templates: null },
-  jira: { host: null, project: null, storyPointsField: null },
+  jira: { host: null, deployment: "auto", project: null, storyPointsField: null },
   github: {
     owner: null,
     project: null,
@@ -26,4 +18,6 @@ export const defaultConfig: Config = {
     estimateField: "Estimate",
   },
   branch: { format: "{slug}-{key}", maxLength: 60 },
+  milestones: { source: "github" },
+  groom: { label: "grooming" },
 };

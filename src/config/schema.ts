@@ -5,54 +5,66 @@
 import { isMap, LineCounter, parseDocument, type Node, type Pair } from "yaml";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { defaultConfig, type Config } from "./defaults.js";
+import { defaultConfig } from "./defaults.js";
 
-export { defaultConfig, type Config };
+export { defaultConfig };
 
 const nonEmpty = z.string().trim().min(1, "expected a non-empty string");
 
+/**
+ * The resolved configuration: every key present. The raw schema (what people write) is this one with
+ * every key optional; the defaults (defaults.ts) fill in the rest. The `Config` type comes from here.
+ */
+const sections = {
+  docs: z.strictObject({
+    dir: nonEmpty,
+    templates: nonEmpty.nullable(),
+  }),
+  jira: z.strictObject({
+    host: z.url({ protocol: /^https?$/, error: "expected an http(s) URL such as https://example.atlassian.net" }).nullable(),
+    deployment: z.enum(["auto", "cloud", "datacenter"], "expected auto, cloud or datacenter"),
+    project: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{1,9}$/, "expected a Jira project key such as CLOUD")
+      .transform((s) => s.toUpperCase())
+      .nullable(),
+    storyPointsField: nonEmpty.nullable(),
+  }),
+  github: z.strictObject({
+    owner: z
+      .string()
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "expected a GitHub login such as acme")
+      .nullable(),
+    project: z.number().int().positive("expected a project number such as 7").nullable(),
+    milestoneField: nonEmpty,
+    statusField: nonEmpty,
+    doneValues: z.array(nonEmpty).min(1, "expected at least one value"),
+    estimateField: nonEmpty,
+  }),
+  branch: z.strictObject({
+    format: nonEmpty
+      .refine((s) => s.includes("{key}"), "expected a format containing {key}, so the branch links to its issue")
+      .refine((s) => !/\{(?!slug\}|key\}|type\})[^}]*\}/.test(s), "expected only the placeholders {slug}, {key} and {type}"),
+    maxLength: z.number().int().min(20, "expected at least 20").max(255, "expected at most 255"),
+  }),
+  milestones: z.strictObject({
+    source: z.enum(["github", "jira"], "expected github or jira"),
+  }),
+  groom: z.strictObject({
+    label: nonEmpty,
+  }),
+};
+
+export const configSchema = z.strictObject(sections);
+export type Config = z.output<typeof configSchema>;
+
 export const rawConfigSchema = z.strictObject({
-  docs: z
-    .strictObject({
-      dir: nonEmpty.optional(),
-      templates: nonEmpty.nullable().optional(),
-    })
-    .optional(),
-  jira: z
-    .strictObject({
-      host: z.url({ protocol: /^https?$/, error: "expected an http(s) URL such as https://example.atlassian.net" }).nullable().optional(),
-      project: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9_]{1,9}$/, "expected a Jira project key such as CLOUD")
-        .transform((s) => s.toUpperCase())
-        .nullable()
-        .optional(),
-      storyPointsField: nonEmpty.nullable().optional(),
-    })
-    .optional(),
-  github: z
-    .strictObject({
-      owner: z
-        .string()
-        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "expected a GitHub login such as acme")
-        .nullable()
-        .optional(),
-      project: z.number().int().positive("expected a project number such as 7").nullable().optional(),
-      milestoneField: nonEmpty.optional(),
-      statusField: nonEmpty.optional(),
-      doneValues: z.array(nonEmpty).min(1, "expected at least one value").optional(),
-      estimateField: nonEmpty.optional(),
-    })
-    .optional(),
-  branch: z
-    .strictObject({
-      format: nonEmpty
-        .refine((s) => s.includes("{key}"), "expected a format containing {key}, so the branch links to its issue")
-        .refine((s) => !/\{(?!slug\}|key\}|type\})[^}]*\}/.test(s), "expected only the placeholders {slug}, {key} and {type}")
-        .optional(),
-      maxLength: z.number().int().min(20, "expected at least 20").max(255, "expected at most 255").optional(),
-    })
-    .optional(),
+  docs: sections.docs.partial().optional(),
+  jira: sections.jira.partial().optional(),
+  github: sections.github.partial().optional(),
+  branch: sections.branch.partial().optional(),
+  milestones: sections.milestones.partial().optional(),
+  groom: sections.groom.partial().optional(),
 });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
@@ -68,13 +80,11 @@ function merge<T extends object>(defaults: T, raw: { [K in keyof T]?: T[K] | und
 }
 
 export function resolveConfig(raw: RawConfig): Config {
-  const d = defaultConfig;
-  return {
-    docs: merge(d.docs, raw.docs),
-    jira: merge(d.jira, raw.jira),
-    github: merge(d.github, raw.github),
-    branch: merge(d.branch, raw.branch),
-  };
+  const resolved = {} as Record<keyof Config, unknown>;
+  for (const section of Object.keys(sections) as (keyof Config)[]) {
+    resolved[section] = merge(defaultConfig[section], raw[section] as never);
+  }
+  return resolved as Config;
 }
 
 const SECRET_KEY = /(token|secret|password|passwd|api[-_]?key|credential|private[-_]?key)/i;

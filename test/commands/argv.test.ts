@@ -41,7 +41,7 @@ function table(name: string, make: (runF: (options: unknown) => Promise<number>)
       it(`${row.argv.join(" ") || "(no arguments)"}`, async () => {
         const outcome = await parse(make, row.argv);
         if ("error" in row.want) {
-          expect(outcome).toMatchObject({ error: expect.stringMatching(row.want.error) });
+          expect(outcome).toMatchObject({ error: expect.stringMatching((row.want as { error: RegExp }).error) });
           // Every argv mistake is a usage error (commander's own included).
           expect((outcome as { exitCode: number }).exitCode === 2 || (outcome as { exitCode: number }).exitCode === 1).toBe(true);
         } else {
