@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  CONTRACT_DOD_IDS,
+  CONTRACT_DOR_IDS,
   DOD_IDS,
   DOR_IDS,
   DOR_EITHER_IDS,
@@ -127,7 +129,8 @@ describe("a fresh scaffold", () => {
     const root = await contractProject();
     const { report } = await checkJson(root, "dor", ["--offline"]);
     const criteria = report.projects[0]!.criteria;
-    expect(criteria.map((c) => c.id)).toEqual([...DOR_IDS]);
+    expect(criteria.map((c) => c.id)).toEqual(DOR_IDS);
+    expect(DOR_IDS.filter((id) => CONTRACT_DOR_IDS.includes(id))).toEqual(CONTRACT_DOR_IDS);
     for (const c of criteria) expect(c.group, c.id).toBe(DOR_GROUPS[c.id]);
   });
 
@@ -138,7 +141,8 @@ describe("a fresh scaffold", () => {
     expect(report.gate).toBe("dod");
     expectShape(report, root);
     const criteria = report.projects[0]!.criteria;
-    expect(criteria.map((c) => c.id)).toEqual([...DOD_IDS]);
+    expect(criteria.map((c) => c.id)).toEqual(DOD_IDS);
+    expect(DOD_IDS.filter((id) => CONTRACT_DOD_IDS.includes(id))).toEqual(CONTRACT_DOD_IDS);
     for (const c of criteria) expect(c.group, c.id).toBe(DOD_GROUPS[c.id]);
   });
 

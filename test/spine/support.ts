@@ -6,91 +6,35 @@ import { parse, stringify } from "yaml";
 import { expect } from "vitest";
 import { baseEnv, cli, type CliResult, type CliRunOptions } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/tmp.js";
+import { parseGates, sectionsOf } from "../../src/gates/definitions.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const EXAMPLE = path.join(REPO, "test/fixtures/example");
 
-/** The contract's criterion ids, in the contract's order. */
-export const DOR_IDS = [
-  "context",
-  "alternatives",
-  "risks",
-  "reasons-against",
-  "business-impact",
-  "customer-value",
-  "impact-measurement",
-  "dependencies",
-  "stakeholders",
-  "rfc",
-  "scope",
-  "milestones",
-  "mvp",
-  "rollout-plan",
-  "security-assessment",
-  "impact-timelines",
-  "cost-projection",
-  "capacity-estimate",
-  "issues-ready",
-] as const;
+/** The gates as the tool loads them (templates/gates.yaml): tests read ids, groups and counts from here. */
+export const GATES = parseGates(readFileSync(path.join(REPO, "templates/gates.yaml"), "utf8"));
 
-export const DOD_IDS = [
-  "work-complete",
-  "tested",
-  "rolled-out",
-  "future-work",
-  "user-docs",
-  "customer-docs",
-  "enablement-docs",
-  "operability-docs",
-  "security-approval",
-  "legal-approval",
-  "stakeholder-signoff",
-  "ops-rollout",
-  "ops-rollback",
-  "ops-monitoring",
-  "ops-impact-measurement",
-  "ops-cost",
-  "playbooks",
-  "knowledge-sharing",
-  "launch-questionnaire",
-] as const;
+export const DOR_IDS = GATES.dor.criteria.map((c) => c.id);
+export const DOD_IDS = GATES.dod.criteria.map((c) => c.id);
+
+/** The contract's criterion ids, in the contract's order: the gates may add more, never drop these. */
+export const CONTRACT_DOR_IDS = ["context", "alternatives", "risks", "reasons-against", "business-impact", "customer-value", "impact-measurement", "dependencies", "stakeholders", "rfc", "scope", "milestones", "mvp", "rollout-plan", "security-assessment", "impact-timelines", "cost-projection", "capacity-estimate", "issues-ready"];
+export const CONTRACT_DOD_IDS = ["work-complete", "tested", "rolled-out", "future-work", "user-docs", "customer-docs", "enablement-docs", "operability-docs", "security-approval", "legal-approval", "stakeholder-signoff", "ops-rollout", "ops-rollback", "ops-monitoring", "ops-impact-measurement", "ops-cost", "playbooks", "knowledge-sharing", "launch-questionnaire"];
 
 /** The RFC heading of each DoR criterion a written section meets (alone, or as one alternative). */
-export const DOR_SECTIONS: Record<string, string> = {
-  context: "Context",
-  alternatives: "Alternatives considered",
-  risks: "Risks",
-  "reasons-against": "Reasons not to do this",
-  "business-impact": "Business impact",
-  "customer-value": "Customer value",
-  "impact-measurement": "Measuring impact",
-  dependencies: "Dependencies",
-  scope: "Scope",
-  mvp: "MVP",
-  "rollout-plan": "Rollout plan",
-  "security-assessment": "Security assessment",
-  "impact-timelines": "Impact timelines",
-};
+export const DOR_SECTIONS: Record<string, string> = Object.fromEntries(
+  sectionsOf(GATES.dor, "rfc")
+    .filter((s, i, all) => all.findIndex((o) => o.criterion.id === s.criterion.id) === i)
+    .map((s) => [s.criterion.id, s.heading]),
+);
 
 /** DoR criteria that a written section of the RFC can meet (alone, or as one alternative). */
-export const DOR_PROSE_IDS = [
-  "context",
-  "alternatives",
-  "risks",
-  "reasons-against",
-  "business-impact",
-  "customer-value",
-  "impact-measurement",
-  "dependencies",
-  "scope",
-  "mvp",
-  "rollout-plan",
-  "security-assessment",
-  "impact-timelines",
-] as const;
+export const DOR_PROSE_IDS = Object.keys(DOR_SECTIONS);
 
 /** Of those, the ones that front matter can meet instead (dependencies lists, an MVP milestone). */
-export const DOR_EITHER_IDS = ["dependencies", "mvp"] as const;
+export const DOR_EITHER_IDS = GATES.dor.criteria
+  .filter((c) => DOR_PROSE_IDS.includes(c.id) && c.evidence.some((e) => "any" in e && e.any.some((x) => !("section" in x))))
+  .map((c) => c.id);
 
 export interface Criterion {
   id: string;
