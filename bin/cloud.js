@@ -6,7 +6,7 @@
 
 const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
-if (only === "--version" || only === "-V") {
+if (only === "--version" || only === "-V" || only === "-v") {
   const { readFileSync, writeSync } = require("node:fs");
   const { version } = JSON.parse(readFileSync(require("node:path").join(__dirname, "..", "package.json"), "utf8"));
   writeSync(1, `${version}\n`);

@@ -3,10 +3,12 @@
  * `script`), receives the interrupt key, exits 130 and writes nothing.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/tmp.js";
+import { tempDir, tempRepo } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/cloud.js", import.meta.url));
 const hasScript = spawnSync("script", ["--version"], { stdio: "ignore" }).status === 0;
@@ -57,5 +59,52 @@ describe.skipIf(!hasScript)("Ctrl-C during project init", () => {
     ]);
     expect(code).toBe(130);
     expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+/** The built binary, with a server that takes requests and never answers; SIGINT once one has arrived. */
+async function interruptDuringRequest(args: string[], env: (url: string) => Record<string, string>, signals: number) {
+  const arrived: Array<() => void> = [];
+  const server = createServer(() => arrived.shift()?.());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: tempRepo(),
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME!, NO_COLOR: "1", ...env(url) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await new Promise<void>((resolve) => arrived.push(resolve));
+    for (let i = 0; i < signals; i++) child.kill("SIGINT");
+    return { code: await closed, stdout, stderr };
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+describe("Ctrl-C during a request that hangs", () => {
+  const github = (url: string) => ({ GITHUB_GRAPHQL_URL: `${url}/graphql`, GH_TOKEN: "ghp_interrupt", CLOUD_HTTP_TIMEOUT_MS: "600000" });
+  const jira = (url: string) => ({ JIRA_HOST: url, JIRA_EMAIL: "a@example.com", JIRA_API_TOKEN: "secret-token", CLOUD_HTTP_TIMEOUT_MS: "600000" });
+
+  it("to GitHub: aborts it, prints 'interrupted', exits 130", async () => {
+    const result = await interruptDuringRequest(["milestone", "report", "--owner", "acme", "--project", "7", "--json"], github, 1);
+    expect(result).toEqual({ code: 130, stdout: "", stderr: "interrupted\n" });
+  });
+
+  it("to Jira: aborts it, prints 'interrupted', exits 130", async () => {
+    const result = await interruptDuringRequest(["branch", "CLOUD-42", "--dry-run"], jira, 1);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe("interrupted\n");
+  });
+
+  it("a second Ctrl-C ends it at once, still 130", async () => {
+    const result = await interruptDuringRequest(["milestone", "report", "--owner", "acme", "--project", "7"], github, 2);
+    expect(result.code).toBe(130);
   });
 });
