@@ -1,18 +1,10 @@
-/** The built-in templates folder: project.md, rfc.md and the gate definitions. */
+/** The templates of project.md and rfc.md: the team's folder (docs.templates) wins over the built-in one. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseGates, type Gates } from "../gates/definitions.js";
 import { InputError } from "../errors.js";
 import { packageRoot } from "../package.js";
 
 export const BUILTIN_TEMPLATES = path.join(packageRoot, "templates");
-
-let gates: Promise<Gates> | undefined;
-
-export function loadGates(): Promise<Gates> {
-  gates ??= readFile(path.join(BUILTIN_TEMPLATES, "gates.yaml"), "utf8").then(parseGates);
-  return gates;
-}
 
 /** A template by name: the team's folder wins over the built-in one. */
 export async function readTemplate(name: string, overrideDir: string | null): Promise<{ text: string; from: string }> {

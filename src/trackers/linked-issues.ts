@@ -1,48 +1,78 @@
-/** Ask Jira and GitHub, in parallel, about every issue the checked projects link to. */
+/**
+ * One service for the facts about linked issues: the references are split by tracker, every tracker
+ * with references is asked at the same time, and the first failure cancels the others.
+ *
+ * A tracker that is not set up (no host, no credentials) is not a failure of the run: its references
+ * are skipped with the reason, and the caller reports the gap after printing what it could judge.
+ */
 import type { Context } from "../context.js";
-import type { LinkedLookup } from "../gates/judge.js";
-import type { IssueRef, LinkedIssue } from "./refs.js";
 import { UsageError } from "../errors.js";
+import type { IssueRef, LinkedIssue } from "./refs.js";
+import type { Tracker } from "./tracker.js";
 
-/** Missing credentials while checking: say that --offline is the other way out. */
-function orOffline(error: unknown): never {
-  if (error instanceof UsageError) {
-    throw new UsageError(error.message, { hint: `${error.hint ? `${error.hint.replace(/\.$/, "")}, or` : "Or"} pass --offline to skip the linked issues.`, cause: error });
-  }
-  throw error;
+export interface LinkedLookup {
+  /** Facts for a reference, or undefined when its tracker was not asked. */
+  get(ref: IssueRef): LinkedIssue | undefined;
+  /** Why unasked references are skipped, e.g. "--offline". */
+  skipReason(ref: IssueRef): string;
+  /** The trackers that were needed and are not set up, with what to set. */
+  readonly notSetUp: readonly UsageError[];
 }
 
-export async function fetchLinkedIssues(ctx: Context, refs: readonly IssueRef[], options: { offline: boolean }): Promise<LinkedLookup> {
+type Kind = IssueRef["kind"];
+
+export async function lookupLinkedIssues(ctx: Context, refs: readonly IssueRef[], options: { offline: boolean }): Promise<LinkedLookup> {
   const facts = new Map<string, LinkedIssue>();
+  const reasons = new Map<Kind, string>();
+  const notSetUp: UsageError[] = [];
+  const connectors: Record<Kind, () => Promise<Tracker>> = { jira: ctx.jira, github: ctx.github };
+
   if (!options.offline && refs.length > 0) {
-    const jiraKeys = [...new Set(refs.filter((r) => r.kind === "jira").map((r) => r.text))];
-    const githubRefs = dedupe(refs.filter((r): r is Extract<IssueRef, { kind: "github" }> => r.kind === "github"));
-    // When one side fails, the check has failed: stop the other side's requests and retry waits, or
-    // the process would stay alive until they end (a silent GitHub holds it for its whole timeout).
-    // The Jira client cannot be cancelled; its own timeout bounds it.
+    const byKind = new Map<Kind, Map<string, IssueRef>>();
+    for (const ref of refs) {
+      const group = byKind.get(ref.kind) ?? new Map<string, IssueRef>();
+      group.set(ref.text, ref);
+      byKind.set(ref.kind, group);
+    }
+    // When one tracker fails, the check has failed: stop the others' requests and retry waits, or the
+    // process would stay alive until they end (a silent server holds it for its whole timeout).
     const failed = new AbortController();
     const signal = AbortSignal.any([ctx.signal, failed.signal]);
-    const stopOthers = (error: unknown): never => {
-      failed.abort();
-      throw error;
+    const ask = async (kind: Kind, wanted: IssueRef[]) => {
+      let tracker: Tracker;
+      try {
+        tracker = await connectors[kind]();
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        notSetUp.push(error);
+        reasons.set(kind, error.message);
+        return;
+      }
+      for (const [key, issue] of await tracker.lookup(wanted as never, { signal })) facts.set(key, issue);
     };
-    const [fromJira, fromGitHub] = await Promise.all([
-      jiraKeys.length > 0 ? ctx.jira().catch(orOffline).then((jira) => jira.getLinkedIssues(jiraKeys)).catch(stopOthers) : new Map<string, LinkedIssue>(),
-      githubRefs.length > 0
-        ? ctx.github().catch(orOffline).then((github) => github.getLinkedIssues(githubRefs, { signal })).catch(stopOthers)
-        : new Map<string, LinkedIssue>(),
-    ]);
-    for (const [key, issue] of fromJira) facts.set(key, issue);
-    for (const [key, issue] of fromGitHub) facts.set(key, issue);
+    await Promise.all(
+      [...byKind].map(([kind, wanted]) =>
+        ask(kind, [...wanted.values()]).catch((error: unknown) => {
+          failed.abort();
+          throw error;
+        }),
+      ),
+    );
   }
   return {
     get: (ref) => facts.get(ref.text),
-    skipReason: () => (options.offline ? "--offline" : "not fetched"),
+    skipReason: (ref) => (options.offline ? "--offline" : (reasons.get(ref.kind) ?? "not fetched")),
+    notSetUp,
   };
 }
 
-function dedupe<T extends IssueRef>(refs: T[]): T[] {
-  const seen = new Map<string, T>();
-  for (const ref of refs) seen.set(ref.text, ref);
-  return [...seen.values()];
+/** The error to exit with after the report: a gate never passes unchecked. */
+export function notSetUpError(lookup: LinkedLookup): UsageError | undefined {
+  const [first, ...rest] = lookup.notSetUp;
+  if (!first) return undefined;
+  const also = rest.length > 0 ? `; ${rest.map((e) => e.message).join("; ")}` : "";
+  return new UsageError(`${first.message}${also}`, {
+    hint: `${first.hint ? `${first.hint.replace(/\.$/, "")}; or` : "Or"} pass --offline to skip the linked issues.`,
+    cause: first,
+  });
 }

@@ -76,13 +76,16 @@ describe("issues-ready", () => {
     expect(jira.requests).toEqual([]);
   });
 
-  it("without Jira credentials and without --offline is exit 2 saying what to set", async () => {
+  it("without Jira credentials and without --offline: the report with Jira criteria skipped, then exit 2 saying what to set", async () => {
     const { root } = project();
-    const result = await checkJson(root, "dor", [], { env: baseEnv() }).catch((e: Error) => e);
-    // Exit 2 prints no report: stdout is empty, so checkJson cannot parse it.
-    expect(result).toBeInstanceOf(Error);
-    expect((result as Error).message).toMatch(/exit 2/);
-    expect((result as Error).message).toMatch(/Jira is not set up: set JIRA_EMAIL and JIRA_API_TOKEN/);
+    const { code, report, stderr } = await checkJson(root, "dor", [], { env: baseEnv() });
+    expect(code).toBe(2);
+    expect(report.passed).toBe(false);
+    const issuesReady = report.projects[0]!.criteria.find((c) => c.id === "issues-ready")!;
+    expect(issuesReady).toMatchObject({ status: "skipped", detail: expect.stringMatching(/Jira is not set up: set JIRA_EMAIL and JIRA_API_TOKEN/) });
+    // The criteria that need no Jira are judged as usual.
+    expect(report.projects[0]!.criteria.filter((c) => c.status !== "skipped").length).toBeGreaterThan(10);
+    expect(stderr).toMatch(/^error: Jira is not set up: set JIRA_EMAIL and JIRA_API_TOKEN[^\n]*--offline[^\n]*\n$/);
   });
 });
 

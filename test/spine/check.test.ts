@@ -291,14 +291,14 @@ describe("the example project", () => {
     expect(byId(report.projects[0]!)["issues-ready"]!.status).toBe("waived");
   });
 
-  it("a project linking Jira keys, checked online without Jira credentials, is exit 2 saying what to set", async () => {
+  it("a project linking Jira keys, checked online without Jira credentials, prints its report and is exit 2 saying what to set", async () => {
     const { root, projectMd } = copyExample();
     editFrontMatter(projectMd, (fm) => {
       fm.milestones = fm.milestones.map((m: { issues: string[] }) => ({ ...m, issues: m.issues.filter((i) => /^[A-Z]+-\d+$/.test(i)) }));
     });
     const result = await run(["dor", "check", "--json"], { cwd: root });
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe("");
+    expect(JSON.parse(result.stdout)).toMatchObject({ passed: false, projects: [{ title: expect.any(String) }] });
     expectOneLineError(result.stderr);
     expect(result.stderr).toContain("JIRA_API_TOKEN");
     expect(result.stderr).toMatch(/JIRA_EMAIL|JIRA_AUTH_TYPE/);

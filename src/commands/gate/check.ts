@@ -46,8 +46,8 @@ export function command(gate: GateId, runF: RunF<CheckOptions>): Command {
 
 export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {
   const path = await import("node:path");
-  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render }, { fetchLinkedIssues }, { localDay }] = await Promise.all([
-    import("../../projects/templates.js"),
+  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render }, { lookupLinkedIssues, notSetUpError }, { localDay }] = await Promise.all([
+    import("../../gates/definitions.js"),
     import("../../projects/read.js"),
     import("../../gates/judge.js"),
     import("../../gates/render.js"),
@@ -78,10 +78,14 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
 
   const day = localDay(ctx.now());
   const refs = projects.flatMap((p) => linkedRefs(gate, p.project.frontMatter, day));
-  const linked = await fetchLinkedIssues(ctx, refs, { offline: options.offline });
+  const linked = await lookupLinkedIssues(ctx, refs, { offline: options.offline });
 
   const results = projects.map((p) => evaluate(gate, { ...p, linked, today: day }));
-  const report = { gate: gateId, passed: results.every((r) => r.passed), projects: results };
+  // A tracker that was needed and is not set up: everything else is judged and printed, and the
+  // gate does not pass unchecked.
+  const missing = notSetUpError(linked);
+  const report = { gate: gateId, passed: !missing && results.every((r) => r.passed), projects: results };
   render(report, options.format, await ctx.output(), gate.name);
+  if (missing) throw missing;
   return report.passed ? 0 : 1;
 }

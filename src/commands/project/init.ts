@@ -107,11 +107,12 @@ export async function run(ctx: Context, input: InitOptions): Promise<number> {
   if (!title) throw new UsageError("a title is required", { hint: "Pass it as an argument or with --title." });
   if (!dri) throw new UsageError("a DRI is required", { hint: "Pass --dri @handle." });
   const milestones = options.milestones.map(parseMilestone);
-  const [{ parseIssueRef }, { slugify }, { renderProject }, { loadGates, readTemplate }, { displayPath }, files, { config, root }] = await Promise.all([
+  const [{ parseIssueRef }, { slugify }, { renderProject }, { readTemplate }, { loadGates }, { displayPath }, files, { config, root }] = await Promise.all([
     import("../../trackers/refs.js"),
     import("../../text/ascii.js"),
     import("../../projects/scaffold.js"),
     import("../../projects/templates.js"),
+    import("../../gates/definitions.js"),
     import("../../projects/read.js"),
     import("../../io/atomic-write.js"),
     ctx.config(),

@@ -5,6 +5,7 @@
  */
 import type { Config } from "../../config/schema.js";
 import type { LinkedIssue } from "../refs.js";
+import type { Tracker } from "../tracker.js";
 import type { Env } from "../../io/streams.js";
 import type { RetryPolicy } from "../retry.js";
 import { requestTimeoutMs } from "../timeout.js";
@@ -16,7 +17,7 @@ import { createTransport, type CallOptions } from "./graphql-transport.js";
 export type { GitHubRef } from "./issue-lookup.js";
 export type { ProjectField, ProjectItems, ProjectItemsOptions, ProjectQuery } from "../../milestones/sources/github-project.js";
 
-export interface GitHubClient {
+export interface GitHubClient extends Tracker<"github"> {
   /** The GraphQL endpoint in use (GITHUB_GRAPHQL_URL or api.github.com). */
   readonly endpoint: URL;
   /** Facts for the gates, keyed by `owner/repo#number`; missing issues have found: false. */
@@ -43,7 +44,10 @@ export async function connectGitHub(options: ConnectGitHubOptions): Promise<GitH
     ...(options.retry ? { retry: options.retry } : {}),
   });
   return {
+    kind: "github",
+    name: "GitHub",
     endpoint,
+    lookup: (refs, callOptions) => fetchLinkedIssues(transport, refs, callOptions),
     getLinkedIssues: (refs, callOptions) => fetchLinkedIssues(transport, refs, callOptions),
     getProjectItems: (query, callOptions) => fetchProjectItems(transport, query, callOptions),
   };

@@ -78,8 +78,12 @@ export function createJiraClient(api: Version3Client, settings: JiraSettings, op
     type: issue.fields.issuetype?.name ?? "",
   });
 
-  return {
+  const client: JiraClient = {
+    kind: "jira",
+    name: "Jira",
     host: settings.host,
+
+    lookup: (refs) => client.getLinkedIssues(refs.map((ref) => ref.key)),
 
     async getIssue(key) {
       return summary(await fetchIssue(key, ["summary", "issuetype"]));
@@ -147,6 +151,7 @@ export function createJiraClient(api: Version3Client, settings: JiraSettings, op
       return answer.issues.map(summary);
     },
   };
+  return client;
 }
 
 /** A key that is not one is never sent to Jira. Callers validate first; this guards the URL path. */

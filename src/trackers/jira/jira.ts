@@ -11,6 +11,7 @@
  */
 import type { Config } from "../../config/schema.js";
 import type { LinkedIssue } from "../refs.js";
+import type { Tracker } from "../tracker.js";
 import { UsageError } from "../../errors.js";
 import type { Env } from "../../io/streams.js";
 import type { RetryPolicy } from "../retry.js";
@@ -23,7 +24,7 @@ export interface JiraIssueSummary {
   type: string;
 }
 
-export interface JiraClient {
+export interface JiraClient extends Tracker<"jira"> {
   /** The site's base URL, without a trailing slash. */
   readonly host: string;
   /** Summary and type of one issue; a key Jira does not know is a RemoteError (exit 3) naming it. */
