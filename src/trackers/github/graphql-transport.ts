@@ -5,8 +5,9 @@
  * @octokit/graphql is imported here, lazily, so `cloud --help` never loads it.
  */
 import type { z } from "zod";
-import { CliError, InterruptedError, RemoteError } from "../../errors.js";
-import { defaultRetryPolicy, parseRetryAfter, withRetry, type RetryDecision, type RetryPolicy } from "../retry.js";
+import { CliError, RemoteError } from "../../errors.js";
+import { defaultRetryPolicy, parseRetryAfter, type RetryDecision, type RetryPolicy } from "../retry.js";
+import { send } from "../request.js";
 import { DEFAULT_TIMEOUT_MS } from "../timeout.js";
 import { displayUrl, type Token } from "./github-token.js";
 
@@ -77,7 +78,6 @@ const GITHUB_RETRY_POLICY: RetryPolicy = { ...defaultRetryPolicy, maxDelayMs: PR
 
 /** What went wrong with one attempt, in our terms. */
 type Failure =
-  | { kind: "interrupted" }
   | { kind: "timeout" }
   | { kind: "network"; message: string; transient: boolean }
   | { kind: "http"; status: number; message: string }
@@ -104,63 +104,35 @@ export async function createTransport(options: TransportOptions): Promise<Transp
   // A GITHUB_GRAPHQL_URL such as http://127.0.0.1:PORT/graphql must not become …/graphql/graphql.
   const gql = graphql.defaults({ ...splitEndpoint(endpoint), headers: { authorization: `bearer ${token.value}` } });
 
-  async function attempt<T>(op: Operation<T>, variables: Record<string, unknown>, call: CallOptions): Promise<Answer<T>> {
-    const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
-    let data: unknown;
-    let errors: GraphQLErrorInfo[] = [];
+  /** One attempt; GraphQL errors the caller tolerates leave the (partial) data usable. */
+  async function attempt<T>(op: Operation<T>, variables: Record<string, unknown>, call: CallOptions, signal: AbortSignal): Promise<Answer<T>> {
     try {
-      data = await gql<unknown>(op.text, { ...variables, operationName: op.name, request: { signal } });
+      const data = await gql<unknown>(op.text, { ...variables, operationName: op.name, request: { signal } });
+      return { data: checkAnswer(op.name, op.data, data), errors: [] };
     } catch (error) {
-      if (call.signal?.aborted) throw new Attempt({ kind: "interrupted" }, error);
-      if (timer.signal.aborted) throw new Attempt({ kind: "timeout" }, error);
-      const failure = classify(error);
+      const failure = error instanceof CliError ? undefined : classify(error);
       const partial = (error as { data?: unknown }).data;
       // Partial data is kept when every error is one the caller expects (GitHub nulls those paths).
-      const usable = failure.kind === "graphql" && call.tolerate !== undefined && failure.errors.every(call.tolerate);
-      if (!usable || partial === null || partial === undefined) throw new Attempt(failure, error);
-      data = partial;
-      errors = failure.errors;
-    } finally {
-      clearTimeout(timeout);
+      if (failure?.kind !== "graphql" || call.tolerate === undefined || !failure.errors.every(call.tolerate) || partial === null || partial === undefined) throw error;
+      return { data: checkAnswer(op.name, op.data, partial), errors: failure.errors };
     }
-    return { data: checkAnswer(op.name, op.data, data), errors };
   }
 
   return {
     endpoint,
-    async request(op, variables, call = {}) {
-      try {
-        return await withRetry(() => attempt(op, variables, call), {
-          policy,
-          ...(call.signal ? { signal: call.signal } : {}),
-          decide: (error) => (error instanceof Attempt ? decide(error.failure) : { retry: false }),
-          giveUp: (error, attempts) => {
-            if (error instanceof Attempt) return toCliError(error.failure, { op, endpoint, token, attempts, timeoutMs, cause: error.cause });
-            return call.signal?.aborted ? new InterruptedError() : error;
-          },
-          onRetry: ({ attempt: n, delayMs, error }) => {
-            if (error instanceof Attempt) call.onWait?.(waitMessage(error.failure, delayMs, n + 1, policy.attempts));
-          },
-        });
-      } catch (error) {
-        // Ctrl-C while waiting between attempts rejects with the signal's reason.
-        if (call.signal?.aborted && !(error instanceof CliError)) throw new InterruptedError();
-        throw error;
-      }
+    request(op, variables, call = {}) {
+      return send(
+        {
+          attempt: (signal) => attempt(op, variables, call, signal),
+          classify,
+          decide,
+          explain: (failure, attempts, cause) => toCliError(failure, { op, endpoint, token, attempts, timeoutMs, cause }),
+          onWait: (failure, delayMs, next, of) => call.onWait?.(waitMessage(failure, delayMs, next, of)),
+        },
+        { signal: call.signal, timeoutMs, policy },
+      );
     },
   };
-}
-
-/** A failed attempt, classified; carries the library's error as its cause. */
-class Attempt extends Error {
-  constructor(
-    readonly failure: Failure,
-    cause: unknown,
-  ) {
-    super(failure.kind, { cause });
-  }
 }
 
 /** Check (part of) an answer with zod; a mismatch is a RemoteError naming the operation and the path. */
@@ -274,8 +246,6 @@ function toCliError(failure: Failure, c: ErrorContext): CliError {
   const cause = { cause: c.cause };
   const tried = c.attempts > 1 ? ` after ${c.attempts} attempts` : "";
   switch (failure.kind) {
-    case "interrupted":
-      return new InterruptedError();
     case "timeout":
       return new RemoteError(`GitHub did not answer ${c.op.name} within ${seconds(c.timeoutMs)}`, {
         ...cause,

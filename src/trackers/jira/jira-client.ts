@@ -9,9 +9,10 @@ import { JIRA_KEY, missingIssue, type LinkedIssue } from "../refs.js";
 import { didYouMean } from "../../text/suggest.js";
 import { RemoteError, UsageError } from "../../errors.js";
 import { chunk, mapLimit } from "../batch.js";
-import { withRetry, type RetryPolicy } from "../retry.js";
+import { send as sendRequest } from "../request.js";
+import { defaultRetryPolicy, type RetryPolicy } from "../retry.js";
 import { adfToText } from "./adf.js";
-import { describeFailure, retryDecision, toRemoteError, type RequestLabel } from "./jira-failures.js";
+import { classifyJira, describeFailure, retryDecision, toRemoteError, type RequestLabel } from "./jira-failures.js";
 import type { JiraClient, JiraIssueSummary, JiraSettings } from "./jira.js";
 import { bulkFetchSchema, fieldListSchema, issueSchema, searchSchema, type JiraField, type JiraIssue } from "./jira-schemas.js";
 
@@ -35,14 +36,17 @@ export function createJiraClient(api: Version3Client, settings: JiraSettings, op
 
   /** Send one request with retries; map its failure; check its answer. */
   async function send<S extends z.ZodType>(label: RequestLabel, schema: S, request: () => Promise<unknown>): Promise<z.output<S>> {
-    const body = await withRetry(request, {
-      ...(options.retry ? { policy: options.retry } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      decide: retryDecision,
-      giveUp: (error, attempts) => toRemoteError(error, label, { host, auth: settings.auth.kind, timeoutMs: settings.timeoutMs, attempts }),
-      onRetry: ({ delayMs, error }) =>
-        options.onRetry?.(`Jira at ${host} answered ${describeFailure(error)}; trying again in ${Math.ceil(delayMs / 1000)}s.`),
-    });
+    // axios enforces the timeout and the run's signal itself (set on the client): jira.js takes no per-call signal.
+    const body = await sendRequest(
+      {
+        attempt: () => request(),
+        classify: classifyJira,
+        decide: retryDecision,
+        explain: (failure, attempts) => toRemoteError(failure, label, { host, auth: settings.auth.kind, timeoutMs: settings.timeoutMs, attempts }),
+        onWait: (failure, delayMs) => options.onRetry?.(`Jira at ${host} answered ${describeFailure(failure)}; trying again in ${Math.ceil(delayMs / 1000)}s.`),
+      },
+      { signal: options.signal, timeoutMs: settings.timeoutMs, policy: { ...defaultRetryPolicy, ...options.retry } },
+    );
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -6,6 +6,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import { RemoteError } from "../../errors.js";
+import type { TimedOut } from "../request.js";
 import { parseRetryAfter, type RetryDecision } from "../retry.js";
 
 /** One request, as messages describe it. */
@@ -30,17 +31,22 @@ interface HttpAnswer {
   data: unknown;
 }
 
-/** jira.js wraps an HTTP error answer in its HttpException, with the axios error (and its response) as the cause. */
-function httpAnswer(error: unknown): HttpAnswer | undefined {
-  const response = (error as { cause?: { response?: Partial<HttpAnswer> } } | null)?.cause?.response;
-  return typeof response?.status === "number" ? (response as HttpAnswer) : undefined;
-}
+/** One failed attempt, read once from what jira.js threw. */
+export type JiraFailure =
+  | { kind: "http"; answer: HttpAnswer }
+  | { kind: "network"; code: string | undefined; message: string };
 
-/** Without an answer, jira.js rethrows the axios error itself, whose code says what went wrong on the wire. */
-function networkCode(error: unknown): string | undefined {
+/**
+ * jira.js wraps an HTTP error answer in its HttpException, with the axios error (and its response) as
+ * the cause; without an answer it rethrows the axios error, whose code says what went wrong on the wire.
+ */
+export function classifyJira(error: unknown): JiraFailure {
+  const response = (error as { cause?: { response?: Partial<HttpAnswer> } } | null)?.cause?.response;
+  if (typeof response?.status === "number" && response.status >= 400) return { kind: "http", answer: response as HttpAnswer };
   const axiosError = error as { isAxiosError?: unknown; code?: unknown } | null;
-  if (axiosError?.isAxiosError !== true || httpAnswer(error)) return undefined;
-  return typeof axiosError.code === "string" ? axiosError.code : undefined;
+  const code = axiosError?.isAxiosError === true && typeof axiosError.code === "string" ? axiosError.code : undefined;
+  // An answer that began (even 200 OK) and broke off before its end is a dropped connection.
+  return { kind: "network", code: code ?? (response ? "ECONNRESET" : undefined), message: error instanceof Error ? error.message : String(error) };
 }
 
 function header(headers: unknown, name: string): string | undefined {
@@ -55,22 +61,20 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const RETRY_CODES = new Set(["ECONNRESET", "EPIPE", "EAI_AGAIN", "ERR_SOCKET_CONNECTION_TIMEOUT"]);
 const TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT"]);
 
-export function retryDecision(error: unknown): RetryDecision {
-  const answer = httpAnswer(error);
-  if (answer) {
+export function retryDecision(failure: JiraFailure): RetryDecision {
+  if (failure.kind === "http") {
+    const { answer } = failure;
     if (!RETRY_STATUSES.has(answer.status)) return { retry: false };
     const afterMs = parseRetryAfter(header(answer.headers, "retry-after"));
     return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
   }
-  const code = networkCode(error);
-  return { retry: code !== undefined && RETRY_CODES.has(code) };
+  return { retry: failure.code !== undefined && RETRY_CODES.has(failure.code) };
 }
 
 /** "503 Service Unavailable" */
-export function describeFailure(error: unknown): string {
-  const answer = httpAnswer(error);
-  if (answer) return `${answer.status} ${STATUS_CODES[answer.status] ?? ""}`.trim();
-  return networkCode(error) ?? "an error";
+export function describeFailure(failure: JiraFailure): string {
+  if (failure.kind === "http") return `${failure.answer.status} ${STATUS_CODES[failure.answer.status] ?? ""}`.trim();
+  return failure.code ?? "an error";
 }
 
 /** Jira's own words, from `{ errorMessages: [...], errors: {...} }`, if it sent any. */
@@ -84,12 +88,13 @@ function jiraMessage(data: unknown): string | undefined {
   return messages.length > 0 ? messages.join("; ").slice(0, 300) : undefined;
 }
 
-export function toRemoteError(error: unknown, label: RequestLabel, context: FailureContext): RemoteError {
+export function toRemoteError(failure: JiraFailure | TimedOut, label: RequestLabel, context: FailureContext): RemoteError {
   const { host } = context;
   const request = `${label.method} ${label.path}`;
-  const answer = httpAnswer(error);
-  if (answer) {
-    const status = describeFailure(error);
+  if (failure.kind === "timeout") return timeoutError(request, context);
+  if (failure.kind === "http") {
+    const { answer } = failure;
+    const status = describeFailure(failure);
     const said = jiraMessage(answer.data);
     const tries = context.attempts === 1 ? "1 attempt" : `${context.attempts} attempts`;
     const cause = new Error(`${request} → ${status}${said ? `: ${said}` : ""} (${tries})`);
@@ -132,17 +137,18 @@ export function toRemoteError(error: unknown, label: RequestLabel, context: Fail
       }
     }
   }
-  const code = networkCode(error);
-  const cause = new Error(`${request} → ${code ?? "no answer"}: ${error instanceof Error ? error.message : String(error)}`);
-  if (code !== undefined && TIMEOUT_CODES.has(code)) {
-    return new RemoteError(`Jira at ${host} did not answer ${request} within ${context.timeoutMs / 1000}s`, {
-      cause,
-      hint: "Try again; if Jira is just slow, raise CLOUD_HTTP_TIMEOUT_MS (milliseconds).",
-    });
-  }
+  const { code } = failure;
+  const cause = new Error(`${request} → ${code ?? "no answer"}: ${failure.message}`);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) return timeoutError(request, context);
   const after = context.attempts > 1 ? ` after ${context.attempts} attempts` : "";
   return new RemoteError(`cannot reach Jira at ${host} (${code ?? "connection failed"})${after}`, {
     cause,
     hint: "Check JIRA_HOST and the network connection.",
+  });
+}
+
+function timeoutError(request: string, context: FailureContext): RemoteError {
+  return new RemoteError(`Jira at ${context.host} did not answer ${request} within ${context.timeoutMs / 1000}s`, {
+    hint: "Try again; if Jira is just slow, raise CLOUD_HTTP_TIMEOUT_MS (milliseconds).",
   });
 }
