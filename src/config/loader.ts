@@ -5,6 +5,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { gitTopLevel } from "../git/top-level.js";
 import { defaultConfig, type Config } from "./defaults.js";
 
 export const CONFIG_FILE = "cloud.config.yaml";
@@ -13,7 +14,10 @@ export interface LoadedConfig {
   config: Config;
   /** Absolute path of the file, or null when defaults are used. */
   file: string | null;
-  /** Folder that relative paths in the config are resolved against. */
+  /**
+   * The project root, which docs.dir and docs.templates are relative to: the folder holding the config
+   * file; without one, the top level of the git work tree; outside git, the working directory.
+   */
   root: string;
 }
 
@@ -38,7 +42,7 @@ export async function findConfigFile(cwd: string): Promise<string | null> {
 
 export async function loadConfig(cwd: string): Promise<LoadedConfig> {
   const file = await findConfigFile(cwd);
-  if (!file) return { config: structuredClone(defaultConfig), file: null, root: cwd };
+  if (!file) return { config: structuredClone(defaultConfig), file: null, root: gitTopLevel(cwd) ?? cwd };
   // YAML and zod are loaded only when there is a file to read.
   const [text, { parseYaml, validateYaml }, { rawConfigSchema, resolveConfig, refuseSecrets }] = await Promise.all([
     readFile(file, "utf8"),

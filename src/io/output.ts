@@ -15,6 +15,10 @@ export interface Output {
   /** Colours for stderr (it may be a terminal when stdout is not). */
   readonly errChalk: ChalkInstance;
   readonly tty: boolean;
+  /** Columns to fit on a terminal: its width, 80 when unknown. */
+  readonly columns: number;
+  /** Untrusted text (from Jira, GitHub, files) made safe for a terminal or a text stream. */
+  clean(text: string): string;
   json(doc: unknown): void;
   line(text?: string): void;
   table(head: string[], rows: Cell[][]): void;
@@ -29,6 +33,8 @@ export function createOutput(io: IOStreams): Output {
     chalk,
     errChalk,
     tty: io.stdoutIsTTY,
+    columns: io.columns && io.columns > 0 ? io.columns : 80,
+    clean: (text) => text,
     json(doc) {
       io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     },

@@ -15,6 +15,8 @@ export interface IOStreams {
   color: boolean;
   /** A person is at a terminal and may be asked questions. */
   canPrompt: boolean;
+  /** The terminal's width, when stdout is one. */
+  columns?: number | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -49,5 +51,6 @@ export function systemStreams(env: Env): IOStreams {
     stderrIsTTY,
     color: decideColor(env, stdoutIsTTY),
     canPrompt: decideCanPrompt(env, stdinIsTTY, stderrIsTTY),
+    columns: stdoutIsTTY ? process.stdout.columns : undefined,
   };
 }

@@ -28,7 +28,7 @@ export interface TestIO extends IOStreams {
   stdin: PassThrough;
 }
 
-export function testIO(options: { tty?: boolean; color?: boolean } = {}): TestIO {
+export function testIO(options: { tty?: boolean; color?: boolean; columns?: number } = {}): TestIO {
   const tty = options.tty ?? false;
   const stdin = new PassThrough();
   (stdin as unknown as { isTTY: boolean }).isTTY = tty;
@@ -41,5 +41,6 @@ export function testIO(options: { tty?: boolean; color?: boolean } = {}): TestIO
     stderrIsTTY: tty,
     color: options.color ?? false,
     canPrompt: tty,
+    ...(options.columns !== undefined ? { columns: options.columns } : {}),
   };
 }

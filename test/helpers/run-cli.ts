@@ -13,6 +13,8 @@ export interface CliRunOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
   tty?: boolean;
+  /** The terminal's width (with tty). */
+  columns?: number;
   color?: boolean;
   prompter?: Prompter;
   now?: Date;
@@ -24,7 +26,7 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
 }
 
 export async function cli(argv: string[], options: CliRunOptions): Promise<CliResult> {
-  const io = testIO({ tty: options.tty ?? false, color: options.color ?? false });
+  const io = testIO({ tty: options.tty ?? false, color: options.color ?? false, ...(options.columns !== undefined ? { columns: options.columns } : {}) });
   const code = await runCli({
     argv,
     io,

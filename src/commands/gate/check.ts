@@ -5,6 +5,7 @@
 import { Command } from "commander";
 import type { Context } from "../../context.js";
 import type { GateId } from "../../gates/definitions.js";
+import { UsageError } from "../../errors.js";
 import { actionFor, chosenFormat, examples, optionsParser, outputFormat, withOutputFlags, type RunF } from "../shape.js";
 
 const FORMATS = ["table", "json", "markdown", "github"] as const;
@@ -46,11 +47,13 @@ export function command(gate: GateId, runF: RunF<CheckOptions>): Command {
 
 export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {
   const path = await import("node:path");
-  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render }, { lookupLinkedIssues, notSetUpError }, { localDay }] = await Promise.all([
+  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render, renderMarkdown }, { gitTopLevel }, { appendFile }, { lookupLinkedIssues, notSetUpError }, { localDay }] = await Promise.all([
     import("../../gates/definitions.js"),
     import("../../projects/read.js"),
     import("../../gates/judge.js"),
     import("../../gates/render.js"),
+    import("../../git/top-level.js"),
+    import("node:fs/promises"),
     import("../../trackers/linked-issues.js"),
     import("../../text/dates.js"),
   ]);
@@ -85,7 +88,17 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   // gate does not pass unchecked.
   const missing = notSetUpError(linked);
   const report = { gate: gateId, passed: !missing && results.every((r) => r.passed), projects: results };
-  render(report, options.format, await ctx.output(), gate.name);
+  const out = await ctx.output();
+  render(report, options.format, out, { gateName: gate.name, cwd: ctx.cwd, annotationRoot: ctx.env.GITHUB_WORKSPACE || gitTopLevel(ctx.cwd) || root });
+  if (options.format === "github" && ctx.env.GITHUB_STEP_SUMMARY) {
+    // The job summary shows every unmet criterion, where annotations stop at ten a step.
+    const summary = ctx.env.GITHUB_STEP_SUMMARY;
+    await appendFile(summary, `${renderMarkdown(report, gate.name, out.clean)}\n`).catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot append the report to GITHUB_STEP_SUMMARY (${summary}): ${error.code ?? error.message}`, {
+        hint: "Check that it names a writable file, as GitHub Actions sets it.",
+      });
+    });
+  }
   if (missing) throw missing;
   return report.passed ? 0 : 1;
 }
