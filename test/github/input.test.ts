@@ -144,9 +144,9 @@ describe("--input", () => {
     const cwd = writeInput(GH_OUTPUT);
     const md = await cli(["milestone", "report", "--input", "items.json", "--format", "markdown"], { cwd, env: offlineEnv(), now: NOW });
     expect(md.code).toBe(0);
-    expect(md.stdout).toContain("### Milestones of items.json, 2026-01-25");
+    expect(md.stdout).toContain("# Milestones of items.json, 2026-01-25");
     expect(md.stdout).toContain("| M1: POC | 2026-01-10 | ███░░░░░░░ 33% | 1 / 3 | 3 / 5 | 🔴 overdue |");
-    expect(md.stdout).toContain('  x-axis ["M1: POC", "M2: Beta", "Backlog", "(no milestone)"]');
+    expect(md.stdout).toContain('  x-axis ["1. M1: POC", "2. M2: Beta", "3. Backlog", "4. no milestone"]');
     const plain = await cli(["milestone", "report", "--input", "items.json"], { cwd, env: offlineEnv(), now: NOW });
     expect(plain.stdout.split("\n")[0]).toBe("M1: POC\t2026-01-10\t1/3\t33%\t3/5\toverdue");
   });

@@ -238,15 +238,15 @@ describe("a generated project of 2,600 items", () => {
     expect(result.code).toBe(0);
     const expected = expectedReport(truths, ["Done"]);
     const md = result.stdout;
-    expect(md).toContain(`### Milestones of [Cloud: new region](https://github.com/orgs/acme/projects/7), ${TODAY}`);
-    expect(md).toContain("| Milestone | Due | Progress | Items | Points | State |");
-    for (const m of expected.milestones) {
-      expect(md).toMatch(new RegExp(`^\\| ${escape(m.name ?? "(no milestone)")} \\| ${m.dueOn ?? "—"} \\| [█░]{10} ${m.percent}% \\| ${m.done} / ${m.total} \\|`, "m"));
+    expect(md).toContain(`# Milestones of [Cloud: new region](https://github.com/orgs/acme/projects/7), ${TODAY}`);
+    expect(md).toContain("| # | Milestone | Due | Progress | Items | Points | State |");
+    for (const [i, m] of expected.milestones.entries()) {
+      expect(md).toMatch(new RegExp(`^\\| ${i + 1} \\| ${escape(m.name ?? "(no milestone)")} \\| ${m.dueOn ?? "—"} \\| [█░]{10} ${m.percent}% \\| ${m.done} / ${m.total} \\|`, "m"));
     }
     const chart = /```mermaid\n([\s\S]*?)\n```/.exec(md)?.[1];
     expect(chart).toBeDefined();
-    expect(chart!.split("\n")[0]).toBe("xychart-beta");
-    expect(chart).toContain(`x-axis [${expected.milestones.map((m) => `"${m.name ?? "(no milestone)"}"`).join(", ")}]`);
+    expect(chart!.split("\n")[0]).toBe("xychart-beta horizontal");
+    expect(chart).toContain(`x-axis [${expected.milestones.map((m, i) => `"${i + 1}. ${(m.name ?? "no milestone").replace(/[()]/g, "")}"`).join(", ")}]`);
     expect(chart).toContain(`bar [${expected.milestones.map((m) => m.percent).join(", ")}]`);
     expect(chart).toContain("y-axis \"Done (%)\" 0 --> 100");
   });

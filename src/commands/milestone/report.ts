@@ -9,7 +9,7 @@ import type { Config } from "../../config/schema.js";
 import type { Context } from "../../context.js";
 import { buildMilestoneReport, STATE_RULE, utcDay, type MilestoneReport, type MilestoneState, type MilestoneSummary, type ProjectInfo, type ProjectItem } from "../../milestones/summary.js";
 import { ExitCode, UsageError } from "../../errors.js";
-import type { Output, renderMarkdownTable } from "../../io/output.js";
+import type { Output } from "../../io/output.js";
 import { actionFor, chosenFormat, examples, optionsParser, outputFormat, withOutputFlags, type RunF } from "../shape.js";
 
 const FORMATS = ["table", "json", "markdown"] as const;
@@ -34,9 +34,6 @@ export const parseOptions = optionsParser((z) =>
 );
 
 export type ReportOptions = Awaited<ReturnType<typeof parseOptions>>;
-
-/** src/io/output.ts's renderer, passed in because that module loads cli-table3. */
-type MarkdownTable = typeof renderMarkdownTable;
 
 interface Fields {
   milestoneField: string;
@@ -88,7 +85,7 @@ export async function run(ctx: Context, options: ReportOptions): Promise<number>
     statusField: config.github.statusField,
     estimateField: config.github.estimateField,
   };
-  const out = await ctx.output();
+  const [out, { printTable, renderMarkdown, skippedText }] = await Promise.all([ctx.output(), import("../../milestones/render.js")]);
   const source = options.input !== undefined ? await fromInput(ctx, out, options.input, fields) : await fromGitHub(ctx, out, options, config, fields);
   const now = ctx.now();
   const report = buildMilestoneReport(source.project, source.items, { doneValues: config.github.doneValues, now });
@@ -100,8 +97,7 @@ export async function run(ctx: Context, options: ReportOptions): Promise<number>
     return ExitCode.no;
   }
   if (options.format === "markdown") {
-    const { renderMarkdownTable } = await import("../../io/output.js");
-    out.line(renderMarkdown(report, utcDay(now), renderMarkdownTable));
+    out.line(renderMarkdown(report, utcDay(now), out.clean));
   } else if (options.format === "table") {
     printTable(out, report);
   }
@@ -220,106 +216,3 @@ function progressLine(ctx: Context) {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Output
-
-function milestoneName(m: MilestoneSummary): string {
-  return m.name ?? "(no milestone)";
-}
-
-function ratio(done: number, total: number): string {
-  return `${done}/${total}`;
-}
-
-function bar(percent: number, width = 20): string {
-  const full = Math.round((percent / 100) * width);
-  return `${"█".repeat(full)}${"░".repeat(width - full)}`;
-}
-
-function skippedText(report: MilestoneReport, before: string, after: string): string {
-  const { archived, redacted } = report.skipped;
-  if (archived === 0 && redacted === 0) return "";
-  return `${before}${archived} archived, ${redacted} redacted${after}`;
-}
-
-/** A table on a terminal; otherwise one tab-separated record per milestone, no header, no colour. */
-function printTable(out: Output, report: MilestoneReport): void {
-  const { chalk } = out;
-  const paint: Record<MilestoneState, (s: string) => string> = {
-    done: chalk.green,
-    "on-track": chalk.cyan,
-    "at-risk": chalk.yellow,
-    overdue: chalk.red,
-    "no-due-date": chalk.dim,
-  };
-  if (!out.tty) {
-    out.table(
-      [],
-      report.milestones.map((m) => [milestoneName(m), m.dueOn ?? "", ratio(m.done, m.total), `${m.percent}%`, ratio(m.points.done, m.points.total), m.state]),
-    );
-    const skipped = skippedText(report, "skipped: ", " items");
-    if (skipped) out.info(skipped);
-    return;
-  }
-  out.line(chalk.bold(report.project.url ? `${report.project.title}  ${chalk.dim(report.project.url)}` : report.project.title));
-  out.table(
-    ["Milestone", "Due", "Progress", "Items", "Points", "State"],
-    report.milestones.map((m) => [
-      milestoneName(m),
-      m.dueOn ?? "—",
-      `${paint[m.state](bar(m.percent))} ${String(m.percent).padStart(3)}%`,
-      ratio(m.done, m.total),
-      ratio(m.points.done, m.points.total),
-      paint[m.state](m.state),
-    ]),
-  );
-  const skipped = skippedText(report, "Skipped: ", " items.");
-  if (skipped) out.line(chalk.dim(skipped));
-}
-
-const STATE_MARK: Record<MilestoneState, string> = {
-  done: "✅ done",
-  "on-track": "🟢 on-track",
-  "at-risk": "🟠 at-risk",
-  overdue: "🔴 overdue",
-  "no-due-date": "⚪ no-due-date",
-};
-
-/**
- * Markdown for a weekly update: a heading, a table, and a Mermaid `xychart-beta` bar chart of the
- * percentage done per milestone, which GitHub renders in issues, comments and files.
- */
-function renderMarkdown(report: MilestoneReport, today: string, renderMarkdownTable: MarkdownTable): string {
-  const title = report.project.url ? `[${escapeLinkText(report.project.title)}](${report.project.url})` : escapeLinkText(report.project.title);
-  const rows = report.milestones.map((m) => [
-    milestoneName(m),
-    m.dueOn ?? "—",
-    `${bar(m.percent, 10)} ${m.percent}%`,
-    `${m.done} / ${m.total}`,
-    `${m.points.done} / ${m.points.total}`,
-    STATE_MARK[m.state],
-  ]);
-  const label = (m: MilestoneSummary) => `"${milestoneName(m).replace(/"/g, "'").replace(/\s+/g, " ")}"`;
-  const lines = [
-    `### Milestones of ${title}, ${today}`,
-    "",
-    renderMarkdownTable(["Milestone", "Due", "Progress", "Items", "Points", "State"], rows, ["left", "left", "left", "right", "right", "left"]).trimEnd(),
-    "",
-  ];
-  const skipped = skippedText(report, "Skipped: ", " items.");
-  if (skipped) lines.push(skipped, "");
-  lines.push(
-    "```mermaid",
-    "xychart-beta",
-    '  title "Items done per milestone (%)"',
-    `  x-axis [${report.milestones.map(label).join(", ")}]`,
-    '  y-axis "Done (%)" 0 --> 100',
-    `  bar [${report.milestones.map((m) => m.percent).join(", ")}]`,
-    "```",
-  );
-  return lines.join("\n");
-}
-
-function escapeLinkText(text: string): string {
-  return text.replace(/([\\[\]*_`<>])/g, "\\$1");
-}

@@ -54,19 +54,59 @@ export function parseItemList(text: string, source: string, fields: ItemListFiel
       estimate: typeof estimate === "number" ? estimate : null,
     };
   });
+  checkFieldNames(list, source, fields);
   return { items, totalCount };
 }
 
-/** gh's key for a field: the name with its first letter lower-cased. */
+/**
+ * gh's key for a field: the name with its first byte lower-cased, as gh's Go code does it. A name that
+ * starts with a non-ASCII letter loses that letter: its first byte alone is not valid UTF-8, so Go
+ * writes U+FFFD for it and for each byte left of the same character ("État" → "\uFFFD\uFFFDtat").
+ */
 export function keyOf(fieldName: string): string {
-  return fieldName.slice(0, 1).toLowerCase() + fieldName.slice(1);
+  const first = fieldName.codePointAt(0);
+  if (first === undefined) return fieldName;
+  const char = String.fromCodePoint(first);
+  if (first < 0x80) return char.toLowerCase() + fieldName.slice(char.length);
+  return "\uFFFD".repeat(Buffer.byteLength(char, "utf8")) + fieldName.slice(char.length);
 }
 
-/** The value of a field on an item: gh's key first, then the name as written, then any case. */
-function fieldValue(item: JsonObject, fieldName: string): Json | undefined {
-  for (const key of [keyOf(fieldName), fieldName]) if (key in item) return item[key];
+/** Keys of an item that are not field values. */
+const ITEM_KEYS = new Set(["id", "content"]);
+
+/**
+ * Every field the command reads must be in the file: a misspelt name would otherwise put every item
+ * under "no milestone", or count nothing done or no points, without a word.
+ */
+function checkFieldNames(list: Json[], source: string, fields: ItemListFields): void {
+  const keys = new Set<string>();
+  for (const item of list) if (isObject(item)) for (const key of Object.keys(item)) if (!ITEM_KEYS.has(key)) keys.add(key);
+  if (list.length === 0) return;
+  const checks: [string, string][] = [
+    [fields.milestoneField, "--field or github.milestoneField"],
+    [fields.statusField, "github.statusField"],
+    [fields.estimateField, "github.estimateField"],
+  ];
+  for (const [name, setting] of checks) {
+    if (findKey(keys, name) !== undefined) continue;
+    const have = [...keys].sort().map((k) => `'${k}'`).join(", ");
+    throw new InputError(`no item has a value for the field '${name}' (${setting}); the fields in the file are ${have || "none"}`, {
+      location: source,
+      hint: "Check the spelling against the project's field names, or pass --field.",
+    });
+  }
+}
+
+/** The key of a field in gh's JSON: gh's key first, then the name as written, then any case. */
+function findKey(keys: Set<string>, fieldName: string): string | undefined {
+  for (const key of [keyOf(fieldName), fieldName]) if (keys.has(key)) return key;
   const lower = fieldName.toLowerCase();
-  const key = Object.keys(item).find((k) => k.toLowerCase() === lower);
+  return [...keys].find((k) => k.toLowerCase() === lower);
+}
+
+/** The value of a field on an item. */
+function fieldValue(item: JsonObject, fieldName: string): Json | undefined {
+  const key = findKey(new Set(Object.keys(item)), fieldName);
   return key === undefined ? undefined : item[key];
 }
 
