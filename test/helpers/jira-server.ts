@@ -422,10 +422,15 @@ export async function startJiraServer(options: JiraServerOptions = {}): Promise<
       : { type: f.type ?? "string", system: f.id },
   });
 
-  const serverInfo = () =>
-    cloud
-      ? { baseUrl: url, version: "1001.0.0-SNAPSHOT", versionNumbers: [1001, 0, 0], deploymentType: "Cloud", buildNumber: 100289, buildDate: "2026-01-05T00:00:00.000+0000", scmInfo: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", serverTitle: "Jira" }
-      : { baseUrl: url, version: "9.12.0", versionNumbers: [9, 12, 0], deploymentType: "DataCenter", buildNumber: 9120000, buildDate: "2023-11-23T00:00:00.000+0000", scmInfo: "7f1e5a4c3b2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f", serverTitle: "Jira" };
+  // No serverTime: it would be the clock.
+  const serverInfo = () => ({
+    baseUrl: url,
+    ...(cloud
+      ? { version: "1001.0.0-SNAPSHOT", versionNumbers: [1001, 0, 0], deploymentType: "Cloud", buildNumber: 100289, buildDate: "2026-01-05T00:00:00.000+0000" }
+      : { version: "9.12.0", versionNumbers: [9, 12, 0], deploymentType: "DataCenter", buildNumber: 9120000, buildDate: "2023-11-23T00:00:00.000+0000" }),
+    scmInfo: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+    serverTitle: "Jira",
+  });
 
   const issueNotFound = cloud ? "Issue does not exist or you do not have permission to see it." : "Issue Does Not Exist";
 

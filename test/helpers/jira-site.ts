@@ -269,7 +269,7 @@ export interface SiteIssue {
   history: (FakeTransition & { id: string })[];
 }
 
-/** Where an answer goes: the site's URL, the REST version and the deployment it speaks for. */
+/** Who an answer is for: the site's URL and the deployment, which picks REST v3 or v2 and the shapes. */
 export interface Api {
   url: string;
   deployment: Deployment;
@@ -665,9 +665,7 @@ export function createSite(options: SiteOptions) {
     versions,
     lookup,
     project,
-    projects: () => [...projects.values()],
     statuses: () => [...statuses.values()],
-    myself,
     myselfJson,
     issueJson,
     historyJson,
