@@ -31,7 +31,8 @@ describe("cloud branch KEY", () => {
     expect(result).toMatchObject({ code: 0, stdout: "the-answer-to-everything-CLOUD-42\n" });
     expect(head(repo)).toBe("the-answer-to-everything-CLOUD-42");
     expect(branches(repo)).toEqual(["main", "the-answer-to-everything-CLOUD-42"]);
-    expect(jira.requests).toEqual([expect.objectContaining({ method: "GET", path: "/rest/api/3/issue/CLOUD-42", authorized: true })]);
+    // The host is not Atlassian's: the deployment is asked once, then the issue.
+    expect(jira.requests).toEqual([expect.objectContaining({ method: "GET", path: "/rest/api/2/serverInfo" }), expect.objectContaining({ method: "GET", path: "/rest/api/3/issue/CLOUD-42", authorized: true })]);
   });
 
   it.each([
@@ -246,7 +247,7 @@ describe("cloud branch without a key", () => {
     expect(prompter.asked).toEqual(["Branch for which issue?"]);
     expect(result).toMatchObject({ code: 0, stdout: "older-work-CLOUD-1\n" });
     expect(head(repo)).toBe("older-work-CLOUD-1");
-    expect(jira.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /rest/api/3/search/jql"]);
+    expect(jira.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /rest/api/2/serverInfo", "POST /rest/api/3/search/jql"]);
   });
 
   it("on a terminal, says so when no open issue is assigned to the user", async () => {

@@ -64,9 +64,9 @@ const busy = /Jira is busy or unavailable; try again in a minute\./;
 
 const rows: Row[] = [
   // ---- Jira, through `dor check` (one POST bulkfetch: jira.storyPointsField is an id, so no GET /field)
-  J("401", { jira: [{ path: BULK, status: 401 }], code: 3, attempts: 1, seconds: [0, 0], error: /^error: Jira at {host} refused the credentials \(401 Unauthorized\)\. Check JIRA_EMAIL and JIRA_API_TOKEN/ }),
-  J("403", { jira: [{ path: BULK, status: 403 }], code: 3, attempts: 1, seconds: [0, 0], error: /^error: Jira at {host} denied access to POST \/rest\/api\/3\/issue\/bulkfetch \(403 Forbidden\)\. Check JIRA_EMAIL and JIRA_API_TOKEN.* permission/ }),
-  J("404", { jira: [{ path: BULK, status: 404 }], code: 3, attempts: 1, seconds: [0, 0], error: /^error: Jira at {host} has no \/rest\/api\/3\/issue\/bulkfetch \(404 Not Found\)\. Check JIRA_HOST/ }),
+  J("401", { jira: [{ path: BULK, status: 401 }], code: 3, attempts: 1, seconds: [0, 0], error: /^error: Jira at {host} refused the credentials \(401 Unauthorized; assumed Jira Cloud, basic auth with JIRA_EMAIL and JIRA_API_TOKEN\)\. Check JIRA_EMAIL and JIRA_API_TOKEN/ }),
+  J("403", { jira: [{ path: BULK, status: 403 }], code: 3, attempts: 1, seconds: [0, 0], error: /^error: Jira at {host} denied access to POST \/rest\/api\/3\/issue\/bulkfetch \(403 Forbidden; assumed Jira Cloud, basic auth with JIRA_EMAIL and JIRA_API_TOKEN\)\. Check JIRA_EMAIL and JIRA_API_TOKEN.* permission/ }),
+  J("404", { jira: [{ path: BULK, status: 404 }], code: 3, attempts: 1, seconds: [0, 0], error: /^error: Jira at {host} has no \/rest\/api\/3\/issue\/bulkfetch \(404 Not Found; assumed Jira Cloud, REST v3\)\. Check JIRA_HOST/ }),
   J("429 + Retry-After: 1, then ok", { jira: [{ path: BULK, status: 429, retryAfter: "1" }], code: 0, attempts: 2, seconds: [1, 1] }),
   J("429 without Retry-After, then ok", { jira: [{ path: BULK, status: 429 }], code: 0, attempts: 2, seconds: [0, 0.5] }),
   J("429 every time: gives up", { jira: [{ path: BULK, status: 429, retryAfter: "0", times: 4 }], code: 3, attempts: 4, seconds: [0, 0], error: /^error: Jira at {host} answered 429 Too Many Requests to POST \/rest\/api\/3\/issue\/bulkfetch after 4 attempts: Scripted 429\. Jira is busy/ }),

@@ -71,7 +71,7 @@ describe("Jira credentials", () => {
     const token = "wrong-token-ABCDEFGH";
     const result = await branch({ env: { JIRA_API_TOKEN: token }, args: ["--debug"] });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`^error: Jira at ${result.host} refused the credentials \\(401 Unauthorized\\)\\. Check JIRA_EMAIL and JIRA_API_TOKEN`));
+    expect(result.stderr).toMatch(new RegExp(`^error: Jira at ${result.host} refused the credentials \\(401 Unauthorized; asking for the deployment, basic auth with JIRA_EMAIL and JIRA_API_TOKEN\\)\\. Check JIRA_EMAIL and JIRA_API_TOKEN`));
     expect(result.stderr).toContain("JIRA_AUTH_TYPE=bearer");
     expect(result.stderr).not.toContain(token);
     expect(result.stderr).not.toContain(Buffer.from(`${TEST_CREDENTIALS.email}:${token}`).toString("base64"));
@@ -86,10 +86,10 @@ describe("Jira credentials", () => {
   });
 
   it("403: exit 3 with the variables to check and the permission to look at", async () => {
-    const result = await branch({ faults: [{ status: 403 }] });
+    const result = await branch({ faults: [{ status: 403, path: "/rest/api/3/issue" }] });
     expect(result.code).toBe(3);
     expectOneLine(result.stderr);
-    expect(result.stderr).toMatch(/denied access to GET \/rest\/api\/3\/issue\/CLOUD-42 \(403 Forbidden\)\. Check JIRA_EMAIL and JIRA_API_TOKEN.*permission/);
+    expect(result.stderr).toMatch(/denied access to GET \/rest\/api\/3\/issue\/CLOUD-42 \(403 Forbidden; assumed Jira Cloud, basic auth with JIRA_EMAIL and JIRA_API_TOKEN\)\. Check JIRA_EMAIL and JIRA_API_TOKEN.*permission/);
   });
 });
 

@@ -137,6 +137,6 @@ describe("many linked issues", () => {
     const sent = jira.requests.filter((r) => r.path === BULK).flatMap((r) => (r.body as { issueIdsOrKeys: string[] }).issueIdsOrKeys);
     expect(sent).toHaveLength(n); // the epic too, each key once
     expect(new Set(sent).size).toBe(n);
-    expect(jira.requests.filter((r) => r.path !== BULK).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /rest/api/3/field"]);
+    expect(jira.requests.filter((r) => r.path !== BULK).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /rest/api/2/serverInfo", "GET /rest/api/3/field"]);
   });
 });

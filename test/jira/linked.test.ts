@@ -23,7 +23,7 @@ let jira: JiraServer;
 
 async function client(options: JiraServerOptions = {}, storyPointsField: string | null = null): Promise<JiraClient> {
   jira = await startJira(options);
-  const config: Config = { ...defaultConfig, jira: { ...defaultConfig.jira, storyPointsField } };
+  const config: Config = { ...defaultConfig, jira: { ...defaultConfig.jira, storyPointsField, deployment: "cloud" } };
   return connectJira({ env: jira.env, config });
 }
 

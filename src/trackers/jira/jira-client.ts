@@ -1,9 +1,10 @@
 /**
- * The Jira client's methods over a jira.js Version3Client: every request retried as the shared policy
- * says, its failure mapped to a RemoteError, its answer checked with zod. Loaded only by connectJira.
+ * The Jira client's methods over either deployment's API (jira-api.ts): every request retried as the
+ * shared policy says, its failure mapped to a RemoteError, its answer checked with zod, every search
+ * paged to its end. Loaded only by connectJira.
  */
-import type { Version3Client } from "jira.js";
-import type { z } from "zod";
+import { z } from "zod";
+import type { Version2Client } from "jira.js/version2";
 import { hasAcceptanceCriteria, hasDescription } from "../../gates/issue-readiness.js";
 import { JIRA_KEY, missingIssue, type LinkedIssue } from "../refs.js";
 import { didYouMean } from "../../text/suggest.js";
@@ -13,13 +14,31 @@ import { send as sendRequest } from "../request.js";
 import { defaultRetryPolicy, type RetryPolicy } from "../retry.js";
 import { adfToText } from "./adf.js";
 import { classifyJira, describeFailure, retryDecision, toRemoteError, type RequestLabel } from "./jira-failures.js";
-import type { JiraClient, JiraIssueSummary, JiraSettings } from "./jira.js";
-import { bulkFetchSchema, fieldListSchema, issueSchema, searchSchema, type JiraField, type JiraIssue } from "./jira-schemas.js";
+import type { Deployment, JiraApi } from "./jira-api.js";
+import type { JiraClient, JiraIssueSummary, JiraSettings, SearchOptions } from "./jira.js";
+import {
+  bulkChangelogSchema,
+  bulkFetchSchema,
+  changelogSchema,
+  fieldListSchema,
+  issueSchema,
+  myselfSchema,
+  projectSchema,
+  searchSchema,
+  versionPageSchema,
+  type JiraField,
+  type JiraIssue,
+  type StatusChange,
+} from "./jira-schemas.js";
 
 /** bulkfetch takes at most this many keys. */
 const BULK_FETCH_LIMIT = 100;
 /** Batches in flight at once: 500 keys go out together, 5000 do not all hit Jira's rate limit at once. */
 const PARALLEL_BATCHES = 5;
+/** Issues a search page holds at most (Jira's cap for pages with fields). */
+const SEARCH_PAGE = 100;
+/** Versions a page holds at most. */
+const VERSIONS_PAGE = 50;
 
 const MY_OPEN_ISSUES_JQL = "assignee = currentUser() AND statusCategory != Done ORDER BY updated DESC";
 /** Enough for a pick list. */
@@ -31,18 +50,22 @@ export interface ClientOptions {
   signal?: AbortSignal | undefined;
 }
 
-export function createJiraClient(api: Version3Client, settings: JiraSettings, options: ClientOptions = {}): JiraClient {
+export function createJiraClient(apiFor: () => Promise<JiraApi>, settings: JiraSettings, options: ClientOptions = {}): JiraClient {
   const host = shownHost(settings.host);
+  // The deployment is decided on the first request, so a run that asks Jira nothing asks nothing.
+  let resolving: Promise<JiraApi> | undefined;
+  const getApi = () => (resolving ??= apiFor());
 
   /** Send one request with retries; map its failure; check its answer. */
   async function send<S extends z.ZodType>(label: RequestLabel, schema: S, request: () => Promise<unknown>): Promise<z.output<S>> {
+    const { deployment } = await getApi();
     // axios enforces the timeout and the run's signal itself (set on the client): jira.js takes no per-call signal.
     const body = await sendRequest(
       {
         attempt: () => request(),
         classify: classifyJira,
         decide: retryDecision,
-        explain: (failure, attempts) => toRemoteError(failure, label, { host, auth: settings.auth.kind, timeoutMs: settings.timeoutMs, attempts }),
+        explain: (failure, attempts) => toRemoteError(failure, label, { host, auth: settings.auth.kind, deployment, timeoutMs: settings.timeoutMs, attempts }),
         onWait: (failure, delayMs) => options.onRetry?.(`Jira at ${host} answered ${describeFailure(failure)}; trying again in ${Math.ceil(delayMs / 1000)}s.`),
       },
       { signal: options.signal, timeoutMs: settings.timeoutMs, policy: { ...defaultRetryPolicy, ...options.retry } },
@@ -64,17 +87,61 @@ export function createJiraClient(api: Version3Client, settings: JiraSettings, op
     pointsFields ??= (async () => {
       const configured = settings.storyPointsField;
       if (configured !== null && /^customfield_\d+$/.test(configured)) return [configured];
-      const fields = await send({ method: "GET", path: "/rest/api/3/field" }, fieldListSchema, () => api.issueFields.getFields<unknown>());
+      const api = await getApi();
+      const fields = await send({ method: "GET", path: `${api.prefix}/field` }, fieldListSchema, () => api.getFields());
       return chooseStoryPointsFields(fields, configured, host);
     })();
     return pointsFields;
   };
 
   /** GET one issue; a key Jira does not know is a RemoteError with status 404 that names it. */
-  const fetchIssue = (key: string, fields: string[]) => {
+  const fetchIssue = async (key: string, fields: string[]) => {
     assertKey(key);
-    return send({ method: "GET", path: `/rest/api/3/issue/${key}`, key }, issueSchema, () => api.issues.getIssue<unknown>({ issueIdOrKey: key, fields }));
+    const api = await getApi();
+    return send({ method: "GET", path: `${api.prefix}/issue/${key}`, key }, issueSchema, () => api.getIssue(key, fields));
   };
+
+  /** Every issue a query selects, page after page to the end; `limit` stops early (a pick list). */
+  async function search(jql: string, fields: string[], searchOptions: SearchOptions = {}): Promise<JiraIssue[]> {
+    const api = await getApi();
+    const label = { method: "POST", path: api.deployment === "cloud" ? `${api.prefix}/search/jql` : `${api.prefix}/search` } as const;
+    const limit = searchOptions.limit ?? Number.POSITIVE_INFINITY;
+    const issues: JiraIssue[] = [];
+    let nextPageToken: string | undefined;
+    for (;;) {
+      const maxResults = Math.min(SEARCH_PAGE, limit - issues.length);
+      const cursor = api.deployment === "cloud" ? { nextPageToken } : { startAt: issues.length };
+      const page = await send(label, searchSchema, () => api.search({ jql, fields, maxResults, cursor, validateQuery: searchOptions.validateQuery }));
+      issues.push(...page.issues);
+      if (issues.length >= limit || page.issues.length === 0) break;
+      if (api.deployment === "cloud") {
+        if (page.isLast !== false || !page.nextPageToken) break;
+        nextPageToken = page.nextPageToken;
+      } else if (page.total === undefined || issues.length >= page.total) {
+        break;
+      }
+    }
+    return issues;
+  }
+
+  /** Data Center has no bulk fetch: a search by key, with missing keys as warnings, not a failure. */
+  async function fetchByKeys(keys: string[], fields: string[]): Promise<JiraIssue[]> {
+    const api = await getApi();
+    if (api.bulkFetch) {
+      const bulkFetch = api.bulkFetch;
+      const answer = await send({ method: "POST", path: `${api.prefix}/issue/bulkfetch` }, bulkFetchSchema, () => bulkFetch(keys, fields));
+      const failed = answer.issueErrors[0];
+      if (failed) {
+        // Not "missing": Jira says it could not return these this time. Failing beats judging a gate on a guess.
+        throw new RemoteError(
+          `Jira at ${host} could not return ${answer.issueErrors.length} linked issue(s) (id ${failed.id ?? "?"}: ${failed.errorMessage ?? "no reason given"})`,
+          { hint: "Try again in a minute." },
+        );
+      }
+      return answer.issues;
+    }
+    return search(`key in (${keys.join(", ")})`, fields, { validateQuery: "warn" });
+  }
 
   const summary = (issue: JiraIssue): JiraIssueSummary => ({
     key: issue.key,
@@ -101,26 +168,12 @@ export function createJiraClient(api: Version3Client, settings: JiraSettings, op
       if (wanted.length === 0) return result;
       const points = await storyPointsFields();
       const fields = ["summary", "status", "assignee", "description", ...points];
-      const answers = await mapLimit(chunk(wanted, BULK_FETCH_LIMIT), PARALLEL_BATCHES, (batch) =>
-        send({ method: "POST", path: "/rest/api/3/issue/bulkfetch" }, bulkFetchSchema, () =>
-          api.issues.bulkFetchIssues<unknown>({ issueIdsOrKeys: batch, fields }),
-        ),
-      );
+      const answers = await mapLimit(chunk(wanted, BULK_FETCH_LIMIT), PARALLEL_BATCHES, (batch) => fetchByKeys(batch, fields));
       const found = new Map<string, JiraIssue>();
       let movedAnswers = 0;
-      for (const answer of answers) {
-        const failed = answer.issueErrors[0];
-        if (failed) {
-          // Not "missing": Jira says it could not return these this time. Failing beats judging a gate on a guess.
-          throw new RemoteError(
-            `Jira at ${host} could not return ${answer.issueErrors.length} linked issue(s) (id ${failed.id ?? "?"}: ${failed.errorMessage ?? "no reason given"})`,
-            { hint: "Try again in a minute." },
-          );
-        }
-        for (const issue of answer.issues) {
-          found.set(issue.key, issue);
-          if (!asked.has(issue.key)) movedAnswers++;
-        }
+      for (const issue of answers.flat()) {
+        found.set(issue.key, issue);
+        if (!asked.has(issue.key)) movedAnswers++;
       }
       // Jira answers a moved issue's old key with the issue under its new key, so the old key looks
       // missing. Only when that happened, ask for each missing key alone to learn which is which.
@@ -145,14 +198,69 @@ export function createJiraClient(api: Version3Client, settings: JiraSettings, op
     },
 
     async myOpenIssues() {
-      const answer = await send({ method: "POST", path: "/rest/api/3/search/jql" }, searchSchema, () =>
-        api.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost<unknown>({
-          jql: MY_OPEN_ISSUES_JQL,
-          fields: ["summary", "issuetype"],
-          maxResults: MY_OPEN_ISSUES_LIMIT,
-        }),
-      );
-      return answer.issues.map(summary);
+      return (await search(MY_OPEN_ISSUES_JQL, ["summary", "issuetype"], { limit: MY_OPEN_ISSUES_LIMIT })).map(summary);
+    },
+
+    deployment: async () => (await getApi()).deployment,
+    search,
+    storyPointsFields,
+
+    async myself() {
+      const api = await getApi();
+      const me = await send({ method: "GET", path: `${api.prefix}/myself` }, myselfSchema, () => api.myself());
+      return { id: me.accountId ?? me.key ?? me.name ?? "", name: me.displayName ?? me.name ?? me.accountId ?? "", timeZone: me.timeZone ?? null };
+    },
+
+    async project(key) {
+      const api = await getApi();
+      const found = await send({ method: "GET", path: `${api.prefix}/project/${key}`, project: key }, projectSchema, () => api.getProject(key));
+      return { key: found.key, name: found.name, url: `${settings.host}/projects/${found.key}` };
+    },
+
+    async versions(key) {
+      const api = await getApi();
+      const versions = [];
+      for (let startAt = 0; ; ) {
+        const page = await send({ method: "GET", path: `${api.prefix}/project/${key}/version`, project: key }, versionPageSchema, () =>
+          api.versionsPage(key, startAt, VERSIONS_PAGE),
+        );
+        versions.push(...page.values);
+        startAt += page.values.length;
+        if (page.values.length === 0 || page.isLast === true || (page.total !== undefined && startAt >= page.total)) break;
+      }
+      return versions;
+    },
+
+    async statusChanges(keys) {
+      const api = await getApi();
+      const changes = new Map<string, StatusChange[]>(keys.map((key) => [key, []]));
+      if (keys.length === 0) return changes;
+      if (api.bulkChangelogs) {
+        // Cloud: the status history of up to 1,000 issues a request, by issue id.
+        const bulkChangelogs = api.bulkChangelogs;
+        const ids = await search(`key in (${keys.join(", ")})`, ["summary"]);
+        const keyOf = new Map(ids.map((issue) => [issue.id ?? issue.key, issue.key]));
+        for (const batch of chunk(keys, 1000)) {
+          let nextPageToken: string | undefined;
+          do {
+            const token = nextPageToken;
+            const page = await send({ method: "POST", path: `${api.prefix}/changelog/bulkfetch` }, bulkChangelogSchema, () => bulkChangelogs(batch, ["status"], token));
+            for (const log of page.issueChangeLogs) {
+              const key = keyOf.get(log.issueId) ?? log.issueId;
+              changes.get(key)?.push(...log.changeHistories.flatMap(statusItems));
+            }
+            nextPageToken = page.nextPageToken ?? undefined;
+          } while (nextPageToken);
+        }
+      } else {
+        // Data Center: each issue's history, expanded with the issue.
+        const logs = await mapLimit(keys, PARALLEL_BATCHES, (key) =>
+          send({ method: "GET", path: `${api.prefix}/issue/${key}`, key }, changelogSchema, () => api.getIssue(key, ["status"], "changelog")),
+        );
+        for (const [i, key] of keys.entries()) changes.get(key)!.push(...(logs[i]!.changelog?.histories ?? []).flatMap(statusItems));
+      }
+      for (const list of changes.values()) list.sort((a, b) => a.at.localeCompare(b.at));
+      return changes;
     },
   };
   return client;
@@ -222,4 +330,36 @@ function linkedIssue(ref: string, issue: JiraIssue, pointsFields: readonly strin
 
 function descriptionFacts(text: string): { described: boolean; acceptanceCriteria: boolean } {
   return { described: hasDescription(text), acceptanceCriteria: hasAcceptanceCriteria(text) };
+}
+
+/** The status transitions of one history entry, with its time as an ISO string. */
+function statusItems(history: { created: string | number; items: { field?: string | undefined; fieldId?: string | undefined; fromString?: string | null | undefined; toString?: string | null | undefined }[] }): StatusChange[] {
+  const at = typeof history.created === "number" ? new Date(history.created).toISOString() : new Date(history.created).toISOString();
+  return history.items
+    .filter((item) => item.fieldId === "status" || item.field === "status")
+    .map((item) => ({ at, from: item.fromString ?? null, to: item.toString ?? null }));
+}
+
+const serverInfoSchema = z.looseObject({ deploymentType: z.string().optional() });
+
+/**
+ * jira.deployment: auto. A host on Atlassian's cloud is Cloud without asking; any other is asked once
+ * (GET /rest/api/2/serverInfo, which both deployments serve): "Cloud" is Cloud, anything else Data Center.
+ */
+export async function detectDeployment(api: Version2Client, settings: JiraSettings, options: ClientOptions = {}): Promise<Deployment> {
+  const hostname = new URL(settings.host).hostname.toLowerCase();
+  if (hostname.endsWith(".atlassian.net") || hostname === "api.atlassian.com") return "cloud";
+  const host = shownHost(settings.host);
+  const label = { method: "GET", path: "/rest/api/2/serverInfo" } as const;
+  const info = await sendRequest(
+    {
+      attempt: () => api.serverInfo.getServerInfo<unknown>(),
+      classify: classifyJira,
+      decide: retryDecision,
+      explain: (failure, attempts) => toRemoteError(failure, label, { host, auth: settings.auth.kind, deployment: "unknown", timeoutMs: settings.timeoutMs, attempts }),
+    },
+    { signal: options.signal, timeoutMs: settings.timeoutMs, policy: { ...defaultRetryPolicy, ...options.retry } },
+  );
+  const parsed = serverInfoSchema.safeParse(info);
+  return parsed.success && parsed.data.deploymentType?.toLowerCase() === "cloud" ? "cloud" : "datacenter";
 }

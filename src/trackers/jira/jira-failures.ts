@@ -15,12 +15,16 @@ export interface RequestLabel {
   path: string;
   /** The issue a GET of one issue asks for, so a 404 can name it. */
   key?: string;
+  /** The project a request is about, so a 404 can name it. */
+  project?: string;
 }
 
 export interface FailureContext {
   /** The host as shown to people: example.atlassian.net */
   host: string;
   auth: "basic" | "bearer";
+  /** The deployment assumed, so a refusal can say so; unknown while it is being asked. */
+  deployment: "cloud" | "datacenter" | "unknown";
   timeoutMs: number;
   attempts: number;
 }
@@ -102,25 +106,39 @@ export function toRemoteError(failure: JiraFailure | TimedOut, label: RequestLab
     const credentials =
       context.auth === "basic"
         ? "Check JIRA_EMAIL and JIRA_API_TOKEN (an Atlassian API token for that email); for a Data Center personal access token, set JIRA_AUTH_TYPE=bearer instead."
-        : "Check JIRA_API_TOKEN (a personal access token) and JIRA_AUTH_TYPE=bearer; for Jira Cloud, unset JIRA_AUTH_TYPE and set JIRA_EMAIL with an API token.";
+        : context.deployment === "cloud"
+          ? "Check JIRA_API_TOKEN and JIRA_AUTH_TYPE=bearer: on Jira Cloud a bearer token is a service account's, which must call https://api.atlassian.com/ex/jira/<cloudId> as JIRA_HOST, not the site's address; for a person's API token, unset JIRA_AUTH_TYPE and set JIRA_EMAIL."
+          : "Check JIRA_API_TOKEN (a personal access token) and JIRA_AUTH_TYPE=bearer; for Jira Cloud, unset JIRA_AUTH_TYPE and set JIRA_EMAIL with an API token.";
+    // Which deployment was assumed and which kind of credentials went out (never their values).
+    const assumed = { cloud: "assumed Jira Cloud", datacenter: "assumed Jira Data Center", unknown: "asking for the deployment" }[context.deployment];
+    const sent = `${assumed}, ${context.auth === "basic" ? "basic auth with JIRA_EMAIL and JIRA_API_TOKEN" : "a bearer token from JIRA_API_TOKEN"}`;
     switch (answer.status) {
       case 401:
-        return new RemoteError(`Jira at ${host} refused the credentials (${status})`, { ...options, hint: credentials });
+        return new RemoteError(`Jira at ${host} refused the credentials (${status}; ${sent})`, { ...options, hint: credentials });
       case 403:
-        return new RemoteError(`Jira at ${host} denied access to ${request} (${status})`, {
+        return new RemoteError(`Jira at ${host} denied access to ${request} (${status}; ${sent})`, {
           ...options,
           hint: `${credentials} The account may also lack permission to browse the project.`,
         });
       case 404:
+        if (label.project) {
+          return new RemoteError(`Jira project ${label.project} was not found at ${host} (${status})`, {
+            ...options,
+            hint: "Check the project key (--project or jira.project), and that your Jira account can browse it.",
+          });
+        }
         if (label.key) {
           return new RemoteError(`Jira issue ${label.key} was not found at ${host} (${status})`, {
             ...options,
             hint: "Check the key, and that your Jira account can see the issue's project.",
           });
         }
-        return new RemoteError(`Jira at ${host} has no ${label.path} (${status})`, {
+        return new RemoteError(`Jira at ${host} has no ${label.path} (${status}; ${context.deployment === "cloud" ? "assumed Jira Cloud, REST v3" : "assumed Jira Data Center, REST v2"})`, {
           ...options,
-          hint: "Check JIRA_HOST: it should be the Jira site's address, such as https://example.atlassian.net.",
+          hint:
+            context.deployment === "cloud"
+              ? "Check JIRA_HOST (the site's address, such as https://example.atlassian.net); for Jira Data Center or Server, set jira.deployment: datacenter."
+              : "Check JIRA_HOST: it should be the Jira server's base URL.",
         });
       default: {
         const after = context.attempts > 1 ? ` after ${context.attempts} attempts` : "";

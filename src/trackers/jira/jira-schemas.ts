@@ -1,6 +1,6 @@
 /**
- * The parts of Jira's REST v3 answers the client reads, checked at the boundary. Objects are loose:
- * Jira sends far more than we read, and new fields must not break us.
+ * The parts of Jira's answers the client reads (REST v3 on Cloud, v2 on Data Center), checked at the
+ * boundary. Objects are loose: Jira sends far more than we read, and new fields must not break us.
  */
 import { z } from "zod";
 import { JIRA_KEY } from "../refs.js";
@@ -14,14 +14,21 @@ const user = z.looseObject({
 
 /** One issue, with the fields we ask for; custom fields (story points) are read by id from `fields`. */
 export const issueSchema = z.looseObject({
+  id: z.string().optional(),
   key: z.string().regex(JIRA_KEY, "expected an issue key"),
   fields: z.looseObject({
-    summary: z.string(),
-    issuetype: z.looseObject({ name: z.string() }).nullish(),
+    /** Absent when a search asks for other fields only. */
+    summary: z.string().default(""),
+    issuetype: z.looseObject({ name: z.string(), subtask: z.boolean().optional() }).nullish(),
     status: z.looseObject({ name: z.string(), statusCategory: z.looseObject({ key: z.string() }) }).nullish(),
     assignee: user.nullish(),
-    /** Atlassian Document Format; read by adfToText, which accepts any shape. */
+    /** Atlassian Document Format (Cloud) or wiki markup (Data Center); read by adfToText, which accepts any shape. */
     description: z.unknown().optional(),
+    fixVersions: z.array(z.looseObject({ id: z.string(), name: z.string().optional() })).nullish(),
+    labels: z.array(z.string()).nullish(),
+    updated: z.string().nullish(),
+    resolutiondate: z.string().nullish(),
+    statusCategoryChangedDate: z.string().nullish(),
   }),
 });
 
@@ -34,10 +41,71 @@ export const bulkFetchSchema = z.looseObject({
   issueErrors: z.array(z.looseObject({ id: z.string().optional(), errorMessage: z.string().optional() })).default([]),
 });
 
-/** POST /rest/api/3/search/jql */
+/** A search page: POST /rest/api/3/search/jql (token paging) or POST /rest/api/2/search (startAt paging). */
 export const searchSchema = z.looseObject({
   issues: z.array(issueSchema).default([]),
+  nextPageToken: z.string().nullish(),
+  isLast: z.boolean().optional(),
+  startAt: z.number().optional(),
+  total: z.number().optional(),
 });
+
+/** GET /myself: an accountId on Cloud, a name and key on Data Center. */
+export const myselfSchema = z.looseObject({
+  accountId: z.string().optional(),
+  key: z.string().optional(),
+  name: z.string().optional(),
+  displayName: z.string().optional(),
+  timeZone: z.string().optional(),
+});
+
+/** GET /project/{key} */
+export const projectSchema = z.looseObject({ key: z.string(), name: z.string() });
+
+export const versionSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  archived: z.boolean().default(false),
+  released: z.boolean().default(false),
+  releaseDate: z.string().nullish(),
+  startDate: z.string().nullish(),
+});
+
+export type JiraVersion = z.infer<typeof versionSchema>;
+
+/** GET /project/{key}/version: a page of versions. */
+export const versionPageSchema = z.looseObject({
+  values: z.array(versionSchema).default([]),
+  isLast: z.boolean().optional(),
+  total: z.number().optional(),
+});
+
+const historyItem = z.looseObject({
+  field: z.string().optional(),
+  fieldId: z.string().optional(),
+  fromString: z.string().nullish(),
+  toString: z.string().nullish(),
+});
+const history = z.looseObject({ created: z.union([z.string(), z.number()]), items: z.array(historyItem).default([]) });
+
+/** GET /rest/api/2/issue/{key}?expand=changelog (Data Center). */
+export const changelogSchema = z.looseObject({
+  changelog: z.looseObject({ histories: z.array(history).default([]) }).optional(),
+});
+
+/** POST /rest/api/3/changelog/bulkfetch (Cloud). */
+export const bulkChangelogSchema = z.looseObject({
+  issueChangeLogs: z.array(z.looseObject({ issueId: z.string(), changeHistories: z.array(history).default([]) })).default([]),
+  nextPageToken: z.string().nullish(),
+});
+
+/** One change of an issue's status, oldest first. */
+export interface StatusChange {
+  /** ISO time */
+  at: string;
+  from: string | null;
+  to: string | null;
+}
 
 /** GET /rest/api/3/field */
 export const fieldListSchema = z.array(

@@ -12,6 +12,12 @@
 import type { Config } from "../../config/schema.js";
 import type { LinkedIssue } from "../refs.js";
 import type { Tracker } from "../tracker.js";
+import type { Config as JiraJsConfig } from "jira.js";
+import type { Deployment } from "./jira-api.js";
+import type { JiraIssue, JiraVersion, StatusChange } from "./jira-schemas.js";
+
+export type { Deployment } from "./jira-api.js";
+export type { JiraIssue, JiraVersion, StatusChange } from "./jira-schemas.js";
 import { UsageError } from "../../errors.js";
 import type { Env } from "../../io/streams.js";
 import type { RetryPolicy } from "../retry.js";
@@ -37,6 +43,27 @@ export interface JiraClient extends Tracker<"jira"> {
   getLinkedIssues(keys: readonly string[]): Promise<Map<string, LinkedIssue>>;
   /** Open issues assigned to the current user, most recently updated first. */
   myOpenIssues(): Promise<JiraIssueSummary[]>;
+  /** The deployment in use, decided once a run, on the first request. */
+  deployment(): Promise<Deployment>;
+  /** Every issue a JQL query selects, paged to the end (or to `limit`), with these fields. */
+  search(jql: string, fields: string[], options?: SearchOptions): Promise<JiraIssue[]>;
+  /** The ids of the fields that may hold story points, best first (one lookup a run). */
+  storyPointsFields(): Promise<string[]>;
+  /** The user of the credentials. */
+  myself(): Promise<{ id: string; name: string; timeZone: string | null }>;
+  /** A project by key; one Jira does not have is a RemoteError (exit 3) naming it. */
+  project(key: string): Promise<{ key: string; name: string; url: string }>;
+  /** Every version (fix version) of a project, paged to the end. */
+  versions(key: string): Promise<JiraVersion[]>;
+  /** The status changes of each issue, oldest first (bulk on Cloud, one request an issue on Data Center). */
+  statusChanges(keys: readonly string[]): Promise<Map<string, StatusChange[]>>;
+}
+
+export interface SearchOptions {
+  /** Stop after this many issues. */
+  limit?: number;
+  /** Data Center: "warn" makes keys that do not exist warnings rather than a 400. */
+  validateQuery?: "strict" | "warn";
 }
 
 export interface ConnectJiraOptions {
@@ -58,21 +85,39 @@ export interface JiraSettings {
   auth: JiraAuth;
   timeoutMs: number;
   storyPointsField: string | null;
+  /** jira.deployment: auto asks the server once a run unless the host is Atlassian's. */
+  deployment: "auto" | Deployment;
 }
 
 
 export async function connectJira(options: ConnectJiraOptions): Promise<JiraClient> {
   const settings = jiraSettings(options.env, options.config);
-  const [{ Version3Client }, { createJiraClient }] = await Promise.all([import("jira.js/version3"), import("./jira-client.js")]);
-  // axios waits forever by default.
-  const common = { host: settings.host, baseRequestConfig: { timeout: settings.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) } };
+  const [{ Version2Client }, { Version3Client }, { cloudApi, dataCenterApi }, { createJiraClient, detectDeployment }] = await Promise.all([
+    import("jira.js/version2"),
+    import("jira.js/version3"),
+    import("./jira-api.js"),
+    import("./jira-client.js"),
+  ]);
   const { auth } = settings;
-  const api =
+  const common = {
+    host: settings.host,
+    // axios waits forever by default; the run's signal (Ctrl-C) aborts what is in flight.
+    baseRequestConfig: { timeout: settings.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) },
+  };
+  const config: JiraJsConfig =
     auth.kind === "basic"
-      ? new Version3Client({ ...common, authentication: { basic: { email: auth.email, apiToken: auth.apiToken } } })
+      ? { ...common, authentication: { basic: { email: auth.email, apiToken: auth.apiToken } } }
       : // A bearer token is what jira.js sends for an OAuth 2.0 access token: `Authorization: Bearer <token>`.
-        new Version3Client({ ...common, authentication: { oauth2: { accessToken: auth.token } } });
-  return createJiraClient(api, settings, { retry: options.retry, onRetry: options.onRetry, signal: options.signal });
+        { ...common, authentication: { oauth2: { accessToken: auth.token } } };
+  const clientOptions = { retry: options.retry, onRetry: options.onRetry, signal: options.signal };
+  return createJiraClient(
+    async () => {
+      const deployment = settings.deployment === "auto" ? await detectDeployment(new Version2Client(config), settings, clientOptions) : settings.deployment;
+      return deployment === "cloud" ? cloudApi(new Version3Client(config)) : dataCenterApi(new Version2Client(config));
+    },
+    settings,
+    clientOptions,
+  );
 }
 
 /** Host, credentials and timeout from the environment and config; a UsageError (exit 2) naming what to set. */
@@ -108,6 +153,7 @@ export function jiraSettings(env: Env, config: Config): JiraSettings {
     auth: authType === "basic" ? { kind: "basic", email: email!, apiToken: token! } : { kind: "bearer", token: token! },
     timeoutMs: requestTimeoutMs(env),
     storyPointsField: config.jira.storyPointsField,
+    deployment: config.jira.deployment,
   };
 }
 
