@@ -93,3 +93,4 @@ export function loadGates(): Promise<Gates> {
   loaded ??= readFile(path.join(packageRoot, "templates", "gates.yaml"), "utf8").then(parseGates);
   return loaded;
 }
+

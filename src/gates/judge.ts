@@ -63,7 +63,7 @@ export function checkWaiverIds(project: ProjectDocument, gates: Gates): void {
     if (!ids.includes(id)) {
       throw new InputError(`waiver for unknown criterion '${id}'${didYouMean(id, ids)}`, {
         location: project.source.where(["waivers", id], "key"),
-        hint: "Use an id from `cloud dor check --help` or `cloud dod check --help`.",
+        hint: "Use an id that `cloud dor check --help` or `cloud dod check --help` lists.",
       });
     }
   }
@@ -149,6 +149,14 @@ function judgeSection(heading: string, home: "rfc" | "project", ev: ProjectEvide
   for (const doc of ev.documents) {
     const section = findSection(doc.sections, heading);
     if (section) return unmet(`section '${heading}' has no text`, `${doc.file}:${section.line}`);
+  }
+  // The RFC lives elsewhere (a URL) or is not where rfc.doc says: its sections cannot be read here,
+  // and saying "add '## Context'" eleven times would point at the wrong file. The `rfc` criterion
+  // reports a doc that does not exist; a URL is the team's call.
+  const doc = ev.project.frontMatter.rfc?.doc;
+  if (home === "rfc" && doc && (isUrl(doc) || !ev.exists(doc))) {
+    const why = isUrl(doc) ? `the RFC is at ${doc}, which is not read here` : `the RFC '${doc}' does not exist (see rfc)`;
+    return { ok: false, skipped: true, detail: `section '${heading}' not checked: ${why}`, location: fieldLocation(ev, "rfc.doc") };
   }
   const target = ev.documents.find((d) => (home === "rfc" ? d.file !== ev.project.file : d.file === ev.project.file)) ?? ev.documents[0]!;
   return unmet(`section '${heading}' is missing: add '## ${heading}' with text`, `${target.file}:1`);

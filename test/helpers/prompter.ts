@@ -5,14 +5,17 @@ import type { InputQuestion, Prompter, SelectQuestion } from "../../src/io/promp
 export type Answer = string | boolean | { select: number } | { cancel: true };
 
 export interface ScriptedPrompter extends Prompter {
-  /** Messages of the questions asked, in order. */
+  /** Messages of the questions asked, in order (a question asked again after a rejected answer counts again). */
   asked: string[];
+  /** What validation said of each rejected answer, in order. */
+  rejections: string[];
   remaining(): number;
 }
 
 export function scriptedPrompter(answers: Answer[]): ScriptedPrompter {
   const queue = [...answers];
   const asked: string[] = [];
+  const rejections: string[] = [];
   const next = (message: string): Answer => {
     asked.push(message);
     if (queue.length === 0) throw new Error(`unexpected prompt: ${message}`);
@@ -22,13 +25,17 @@ export function scriptedPrompter(answers: Answer[]): ScriptedPrompter {
   };
   return {
     asked,
+    rejections,
     remaining: () => queue.length,
     async input(q: InputQuestion) {
-      const answer = next(q.message);
-      const value = answer === "" && q.default !== undefined ? q.default : String(answer);
-      const valid = q.validate?.(value) ?? true;
-      if (valid !== true) throw new Error(`scripted answer '${value}' rejected: ${valid}`);
-      return value;
+      // As @inquirer/prompts does: an answer validation rejects is shown its message and asked again.
+      for (;;) {
+        const answer = next(q.message);
+        const value = answer === "" && q.default !== undefined ? q.default : String(answer);
+        const valid = q.validate?.(value) ?? true;
+        if (valid === true) return value;
+        rejections.push(valid);
+      }
     },
     async confirm(q) {
       const answer = next(q.message);

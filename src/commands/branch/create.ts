@@ -85,6 +85,11 @@ export async function run(ctx: Context, opts: BranchOptions): Promise<number> {
     });
   }
 
+  if (title !== undefined && config.branch.format.includes("{type}")) {
+    throw new UsageError(`branch.format '${config.branch.format}' needs the issue type, which --title does not give`, {
+      hint: "Leave out --title so Jira is asked, or remove {type} from branch.format in cloud.config.yaml.",
+    });
+  }
   const issue = await findIssue(ctx, key, title);
   const name = branchName({ ...issue, format: config.branch.format, maxLength: config.branch.maxLength });
   const problem = branchNameProblem(name);

@@ -4,6 +4,7 @@
  */
 import { Command } from "commander";
 import type { Context } from "../../context.js";
+import { criteriaHelp } from "../../gates/criteria-help.js";
 import type { GateId } from "../../gates/definitions.js";
 import { UsageError } from "../../errors.js";
 import { actionFor, chosenFormat, examples, optionsParser, outputFormat, withOutputFlags, type RunF } from "../shape.js";
@@ -39,10 +40,12 @@ export function command(gate: GateId, runF: RunF<CheckOptions>): Command {
     `cloud ${gate} check --offline --format github # annotations in GitHub Actions, no network`,
     `cloud ${gate} check --json | jq '.projects[] | select(.passed | not) | .path'`,
   ]);
-  return check.addHelpText(
+  check.addHelpText(
     "after",
     `\nStatus of a criterion: met, unmet, waived (front matter 'waivers:' with a reason) or skipped (--offline).\nExit status: 0 when no criterion is unmet, 1 when one is, 2 on malformed input.\n`,
   );
+  // The ids to waive, read from the gate definitions when help is shown (not at start-up).
+  return check.addHelpText("after", () => `Criteria (ids for 'waivers:'):\n${criteriaHelp(gate)}\n`);
 }
 
 export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {

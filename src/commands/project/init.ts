@@ -64,7 +64,15 @@ async function ask(ctx: Context, options: InitOptions): Promise<InitOptions> {
   const { parseIssueRef } = await import("../../trackers/refs.js");
   const filled = { ...options };
   const required = (what: string) => (v: string) => (v.trim() !== "" ? true : `${what} is required`);
-  filled.title ??= (await prompter.input({ message: "Project title", validate: required("A title") })).trim();
+  // The title is checked first and as it is typed: a title that makes no folder name is refused here,
+  // not after every other answer.
+  const { slugify } = await import("../../text/ascii.js");
+  filled.title ??= (
+    await prompter.input({
+      message: "Project title",
+      validate: (v) => (v.trim() === "" ? "A title is required" : slugify(v) === "" ? "Use a title with some ASCII letters or digits" : true),
+    })
+  ).trim();
   filled.dri ??= (await prompter.input({ message: "DRI (directly responsible individual)", validate: required("A DRI") })).trim();
   if (filled.epic === undefined) {
     const epic = await prompter.input({
@@ -76,7 +84,7 @@ async function ask(ctx: Context, options: InitOptions): Promise<InitOptions> {
   }
   if (options.stakeholders.length === 0) {
     const answer = await prompter.input({ message: "Stakeholders (optional, comma-separated)", default: "" });
-    filled.stakeholders = answer.split(",").map((s) => s.trim()).filter(Boolean);
+    filled.stakeholders = splitList(answer);
   }
   if (options.milestones.length === 0) {
     const answer = await prompter.input({
@@ -176,4 +184,23 @@ export async function run(ctx: Context, input: InitOptions): Promise<number> {
   }
   if (ctx.io.stderrIsTTY) out.info(`Next: write the RFC, then run \`cloud dor check ${shown(projectDir)}\`.`);
   return 0;
+}
+
+/** "@bob (Product, Billing), @carol" → ["@bob (Product, Billing)", "@carol"]: commas inside brackets stay. */
+export function splitList(text: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const char of text) {
+    if (char === "(" || char === "[") depth++;
+    if ((char === ")" || char === "]") && depth > 0) depth--;
+    if (char === "," && depth === 0) {
+      items.push(current);
+      current = "";
+    } else {
+      current += char;
+    }
+  }
+  items.push(current);
+  return items.map((s) => s.trim()).filter(Boolean);
 }
