@@ -229,8 +229,13 @@ describe("rfc: written and approved, and it exists", () => {
     });
     expect(after.criteria.rfc!.status).toBe("unmet");
     expect(after.criteria.rfc!.detail).toContain("missing-rfc.md");
-    // The written sections now come from nowhere: those criteria fail too, but nothing else changes.
-    for (const [id, status] of Object.entries(after.statuses)) if (status !== "unmet") expect(status).toBe(base[id]);
+    // The RFC's sections cannot be read: they are skipped pointing at rfc, not failed one by one.
+    for (const [id, status] of Object.entries(after.statuses)) {
+      if (id === "rfc") continue;
+      if (status === "skipped" && base[id] !== "skipped") expect(after.criteria[id]!.detail).toMatch(/not checked: the RFC 'missing-rfc\.md' does not exist \(see rfc\)$/);
+      else expect(status, id).toBe(base[id]);
+    }
+    expect(Object.values(after.statuses).filter((s) => s === "unmet")).toHaveLength(1);
   });
 
   it("an approved RFC elsewhere, by URL, is met", async () => {
