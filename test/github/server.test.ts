@@ -137,6 +137,12 @@ describe("answers like GitHub", () => {
     }
   });
 
+  test("a fault that was never served fails the test", () => {
+    gh.failNext({ status: 503 });
+    expect(() => gh.verify()).toThrow(/fault never used: \{"status":503\}/);
+    expect(() => gh.verify()).not.toThrow();
+  });
+
   test("adding a value the field cannot hold throws at once", () => {
     const project = gh.organization("strict").project({ number: 1 });
     expect(() => project.addItem({ content: { draft: "x" }, values: { Status: "Shipped" } })).toThrow(/expects one of Todo, In Progress, Done/);

@@ -28,7 +28,7 @@
  *   gh.latencyMs = 20;     // each answer leaves no sooner than this after its request arrived
  *   gh.failNext({ status: 502 }, { secondaryRateLimit: { retryAfter: 1 } }, { primaryRateLimit: { resetInSeconds: 3600 } },
  *               { graphqlErrors: [{ type: "INSUFFICIENT_SCOPES", message: "…" }] });
- *   gh.problems; gh.verify()   // what was invalid so far; verify() throws and clears (afterEach does it)
+ *   gh.problems; gh.verify()   // what went wrong so far; verify() throws and clears (afterEach does it)
  *   await gh.close();
  *
  * Values by field type: MILESTONE `{ title, dueOn: "YYYY-MM-DD" | null }`, SINGLE_SELECT the option name,
@@ -201,23 +201,34 @@ export interface GitHubServer {
   readonly maxInFlight: number;
   organization(login: string): FakeOwner;
   user(login: string): FakeOwner;
-  /** Answer the next requests with these faults, one each, in order. */
+  /** Answer the next requests with these faults, one each, in order; verify() fails on any left unused. */
   failNext(...faults: Fault[]): void;
   /** GITHUB_GRAPHQL_URL and GH_TOKEN for this server. */
   env(): Record<string, string>;
-  /** Problems seen (invalid queries, resolver failures); `verify()` throws if there are any. */
+  /** Problems seen (invalid queries, resolver failures); `verify()` throws on those and on unused faults. */
   readonly problems: readonly string[];
   verify(): void;
   close(): Promise<void>;
 }
 
-const live = new Set<GitHubServer>();
+/** Servers to verify after the running test, including those it already closed. */
+const toVerify = new Set<GitHubServer>();
+const closed = new WeakSet<GitHubServer>();
 
-// Fail the test during which an invalid query arrived. (Outside vitest, e.g. in the benchmarks,
-// there is no test to fail; callers use verify() themselves.)
+// Fail the test during which something went wrong. (Outside vitest, e.g. in the benchmarks, there is
+// no test to fail; callers use verify() themselves.)
 if (process.env.VITEST) {
   afterEach(() => {
-    for (const server of live) server.verify();
+    const failures: string[] = [];
+    for (const server of toVerify) {
+      try {
+        server.verify();
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+      if (closed.has(server)) toVerify.delete(server);
+    }
+    if (failures.length > 0) throw new Error(failures.join("\n\n"));
   });
 }
 
@@ -432,17 +443,18 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     failNext: (...more) => void faults.push(...more),
     env: () => ({ GITHUB_GRAPHQL_URL: self.url, GH_TOKEN: self.token }),
     verify() {
+      for (const fault of faults.splice(0)) problems.push(`fault never used: ${JSON.stringify(fault)}`);
       if (problems.length === 0) return;
       const all = problems.splice(0);
       throw new Error(`the fake GitHub saw ${all.length} problem(s):\n${all.join("\n\n")}`);
     },
     close() {
-      live.delete(self);
+      closed.add(self);
       server.closeAllConnections();
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
-  live.add(self);
+  toVerify.add(self);
   return self;
 }
 
