@@ -5,6 +5,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startGitHubServer, type GitHubServer } from "../helpers/github-server.js";
 
+/** Wait, without a clock, until the servers have done something: each turn lets pending I/O run. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 let gh: GitHubServer;
 
 beforeAll(async () => {
@@ -119,22 +124,15 @@ describe("answers like GitHub", () => {
     expect(gh.problems).toHaveLength(0);
   });
 
-  test("faults are served in order, then normal answers resume; latency holds each answer back", async () => {
+  test("faults are served in order, then normal answers resume", async () => {
     gh.failNext({ status: 502 }, { secondaryRateLimit: { retryAfter: 7 } });
     const first = await fetch(gh.url, { method: "POST", body: "{}" });
     expect(first.status).toBe(502);
     const second = await fetch(gh.url, { method: "POST", body: "{}" });
     expect([second.status, second.headers.get("retry-after")]).toEqual([403, "7"]);
     expect(((await second.json()) as { message: string }).message).toMatch(/secondary rate limit/);
-    gh.latencyMs = 60;
-    try {
-      const started = performance.now();
-      const third = await post("query V { rateLimit { remaining } }");
-      expect(third.status).toBe(200);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(55);
-    } finally {
-      gh.latencyMs = 0;
-    }
+    const third = await post("query V { rateLimit { remaining } }");
+    expect(third.status).toBe(200);
   });
 
   test("a fault that was never served fails the test", () => {
@@ -143,9 +141,98 @@ describe("answers like GitHub", () => {
     expect(() => gh.verify()).not.toThrow();
   });
 
+  test("a hang never answers until the client gives up; a reset closes the connection", async () => {
+    const before = gh.requests.length;
+    gh.failNext({ hang: true }, { reset: true });
+    const arrived = gh.barrier(1);
+    const controller = new AbortController();
+    const hung = fetch(gh.url, { method: "POST", body: "{}", signal: controller.signal }).catch((e: unknown) => e);
+    await arrived.reached;
+    expect(gh.inFlight).toBe(1);
+    controller.abort();
+    expect(await hung).toMatchObject({ name: "AbortError" });
+    await until(() => gh.inFlight === 0);
+    const reset = await fetch(gh.url, { method: "POST", body: "{}" }).catch((e: unknown) => e);
+    expect(reset).toBeInstanceOf(TypeError);
+    expect(gh.requests.slice(before).map((r) => [r.status, r.answered])).toEqual([
+      [0, false],
+      [0, false],
+    ]);
+  });
+
+  test("latency holds each answer until it has passed", async () => {
+    const asked: number[] = [];
+    let pass!: () => void;
+    const slow = await startGitHubServer({ latencyMs: 60, sleep: (ms) => (asked.push(ms), new Promise<void>((resolve) => (pass = resolve))) });
+    try {
+      const response = post("query V { rateLimit { remaining } }", {}, slow.token, slow.url);
+      // The answer is decided, and waits for the latency.
+      await until(() => slow.requests[0]?.status === 200);
+      expect(asked).toEqual([60]);
+      expect([slow.requests[0]!.answered, slow.inFlight]).toEqual([false, 1]);
+      pass();
+      expect((await response).status).toBe(200);
+      expect(slow.requests[0]!.answered).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
+
   test("adding a value the field cannot hold throws at once", () => {
     const project = gh.organization("strict").project({ number: 1 });
     expect(() => project.addItem({ content: { draft: "x" }, values: { Status: "Shipped" } })).toThrow(/expects one of Todo, In Progress, Done/);
     expect(() => project.addItem({ content: { draft: "x" }, values: { Sprint: "1" } })).toThrow(/has no field Sprint/);
+  });
+});
+
+describe("barrier: parallelism proven by counting", () => {
+  const V = "query V { rateLimit { remaining } }";
+
+  test("holds answers until n requests are in flight at once, then releases them together", async () => {
+    const barrier = gh.barrier(3, { operation: "V" });
+    const before = gh.requests.length;
+    const first = post(V);
+    const second = post(V);
+    await until(() => barrier.arrived === 2);
+    expect(gh.requests.slice(before).map((r) => r.answered)).toEqual([false, false]);
+    const third = post(V);
+    expect((await Promise.all([first, second, third])).map((r) => r.status)).toEqual([200, 200, 200]);
+    await barrier.reached;
+    expect(barrier.arrived).toBe(3);
+    expect(gh.maxInFlight).toBeGreaterThanOrEqual(3);
+  });
+
+  test("only the named operation is held; once reached, later requests pass", async () => {
+    const barrier = gh.barrier(2, { operation: "Held" });
+    const HELD = "query Held { rateLimit { limit } }";
+    const first = post(HELD);
+    await until(() => barrier.arrived === 1);
+    expect((await post(V)).status).toBe(200);
+    expect(gh.requests.find((r) => r.operationName === "Held")!.answered).toBe(false);
+    await Promise.all([first, post(HELD)]);
+    await barrier.reached;
+    expect((await post(HELD)).status).toBe(200);
+  });
+
+  test("barriers queue: the next one holds the requests after the first is reached", async () => {
+    const pair = gh.barrier(2, { operation: "V" });
+    const single = gh.barrier(1, { operation: "V" });
+    await Promise.all([post(V), post(V), post(V)]);
+    await Promise.all([pair.reached, single.reached]);
+    expect([pair.arrived, single.arrived]).toEqual([2, 1]);
+  });
+
+  test("a barrier that only its timeout releases fails the test", async () => {
+    const barrier = gh.barrier(2, { operation: "V", timeoutMs: 50 });
+    // The one request that ever comes is answered when the timeout gives up on the second.
+    expect((await post(V)).status).toBe(200);
+    await expect(barrier.reached).rejects.toThrow(/only 1 of 2 V requests were in flight at once within 50 ms/);
+    expectProblem(/barrier: only 1 of 2 V requests/);
+  });
+
+  test("a barrier the test never reached fails it", () => {
+    gh.barrier(4, { operation: "Nothing" });
+    expect(() => gh.verify()).toThrow(/4 Nothing request\(s\) were never in flight at once \(0 arrived\)/);
+    expect(() => gh.verify()).not.toThrow();
   });
 });

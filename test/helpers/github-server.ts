@@ -23,13 +23,19 @@
  *   project.addItem({ content: "redacted" });  project.addItem({ content: pr, archived: true });
  *
  *   await cli(["milestone", "report", ...], { cwd, env: baseEnv(gh.env()) });   // GITHUB_GRAPHQL_URL + GH_TOKEN
- *   gh.requests            // every request: operationName, query, variables, authorization, status, timings
- *   gh.maxInFlight         // most requests in flight at once (parallel batches, sequential paging)
- *   gh.latencyMs = 20;     // each answer leaves no sooner than this after its request arrived
+ *   gh.requests            // every request: operationName, query, variables, authorization, status, answered
+ *   gh.inFlight            // requests arrived and not yet answered; gh.maxInFlight: the most at once
+ *   gh.barrier(4, { operation: "LinkedIssues" })   // hold answers until 4 such requests are in flight at once
+ *   gh.latencyMs = 20;     // each answer leaves no sooner than this after its request arrived (benchmarks)
  *   gh.failNext({ status: 502 }, { secondaryRateLimit: { retryAfter: 1 } }, { primaryRateLimit: { resetInSeconds: 3600 } },
- *               { graphqlErrors: [{ type: "INSUFFICIENT_SCOPES", message: "…" }] });
+ *               { graphqlErrors: [{ type: "INSUFFICIENT_SCOPES", message: "…" }] }, { hang: true }, { reset: true });
  *   gh.problems; gh.verify()   // what went wrong so far; verify() throws and clears (afterEach does it)
  *   await gh.close();
+ *
+ * Nothing here measures time: a test proves parallelism with a barrier (counting), retries by the
+ * requests recorded, timeouts with a `hang`. Timing belongs to `npm run bench`. The server shares the
+ * test's process and event loop, and validating a large query takes it a while; that is harmless as
+ * long as no test races a short client timeout against a real answer (a `hang` never answers).
  *
  * Values by field type: MILESTONE `{ title, dueOn: "YYYY-MM-DD" | null }`, SINGLE_SELECT the option name,
  * ITERATION the iteration title, NUMBER a number, TEXT / DATE a string. Unknown options, iterations or
@@ -166,7 +172,11 @@ export type Fault =
   /** x-ratelimit-remaining: 0 and a reset this far ahead; GraphQL's RATE_LIMITED error (200) or a 403. */
   | { primaryRateLimit: { resetInSeconds: number; status?: 200 | 403 } }
   /** 200 with these GraphQL errors and no data, e.g. { type: "INSUFFICIENT_SCOPES", message }. */
-  | { graphqlErrors: { type?: string; message: string }[] };
+  | { graphqlErrors: { type?: string; message: string }[] }
+  /** Never answer: the client's timeout or its signal has to end the request. */
+  | { hang: true }
+  /** Destroy the connection without an answer. */
+  | { reset: true };
 
 export interface RecordedRequest {
   method: string;
@@ -175,9 +185,26 @@ export interface RecordedRequest {
   query: string;
   variables: Record<string, unknown>;
   authorization: string | undefined;
+  /** The status it is answered with, once decided (0 before, and for a hang or a reset). */
   status: number;
-  receivedAt: number;
-  answeredAt: number;
+  /** Whether the answer has left. */
+  answered: boolean;
+}
+
+export interface BarrierOptions {
+  /** Only requests of this operation are held and counted; default every request. */
+  operation?: string;
+  /** When fewer than n arrive within this long, the held ones are released and the test fails. */
+  timeoutMs?: number;
+}
+
+export interface Barrier {
+  readonly n: number;
+  readonly operation: string | undefined;
+  /** Requests held so far; n once reached. */
+  readonly arrived: number;
+  /** Resolves once n were in flight at once (and were released); rejects when the timeout came first. */
+  readonly reached: Promise<void>;
 }
 
 export interface StartOptions {
@@ -186,6 +213,8 @@ export interface StartOptions {
   /** Where the API answers; GitHub Enterprise Server uses /api/graphql. */
   path?: string;
   latencyMs?: number;
+  /** How the latency is waited for; a test of the latency itself can hold it. Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface GitHubServer {
@@ -197,15 +226,24 @@ export interface GitHubServer {
   latencyMs: number;
   /** Let invalid queries through without failing the test (for tests of the enforcement itself). */
   allowInvalid: boolean;
+  /** Requests arrived and not yet answered (or closed). */
+  readonly inFlight: number;
   /** Most requests in flight at once. */
   readonly maxInFlight: number;
   organization(login: string): FakeOwner;
   user(login: string): FakeOwner;
   /** Answer the next requests with these faults, one each, in order; verify() fails on any left unused. */
   failNext(...faults: Fault[]): void;
+  /**
+   * Hold the answers to the next matching requests until `n` of them are in flight at once, then
+   * release them together; later ones pass. Parallelism proven by counting, however slow the machine.
+   * Barriers queue: a request joins the oldest one not yet reached. A barrier not reached when the
+   * test ends, or only by its timeout (default 10 s), is a problem.
+   */
+  barrier(n: number, options?: BarrierOptions): Barrier;
   /** GITHUB_GRAPHQL_URL and GH_TOKEN for this server. */
   env(): Record<string, string>;
-  /** Problems seen (invalid queries, resolver failures); `verify()` throws on those and on unused faults. */
+  /** Problems seen (invalid queries, resolver failures, barriers not reached); `verify()` also counts unused faults. */
   readonly problems: readonly string[];
   verify(): void;
   close(): Promise<void>;
@@ -278,12 +316,27 @@ class NotFound extends Error {
 // ---------------------------------------------------------------------------------------------
 // The server
 
+interface BarrierState {
+  barrier: Barrier;
+  n: number;
+  operation: string | undefined;
+  arrived: number;
+  released: boolean;
+  /** Resolved when the held answers may leave. */
+  gate: Promise<void>;
+  open(): void;
+  settle(error?: Error): void;
+  timer: NodeJS.Timeout;
+}
+
 export async function startGitHubServer(options: StartOptions = {}): Promise<GitHubServer> {
   const tokens = options.tokens ?? ["test-token-0123456789"];
   const apiPath = options.path ?? "/graphql";
+  const wait = options.sleep ?? sleep;
   const owners = new Map<string, FakeOwner>();
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
+  const barriers: BarrierState[] = [];
   const problems: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -318,6 +371,22 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
 
   const root = rootResolvers(owners);
 
+  /** The oldest barrier not yet reached that this operation joins, if any. */
+  const joinBarrier = (operationName: string | undefined): Promise<void> | undefined => {
+    const state = barriers.find((b) => !b.released && (b.operation === undefined || b.operation === operationName));
+    if (!state) return undefined;
+    state.arrived++;
+    if (state.arrived >= state.n) release(state);
+    return state.gate;
+  };
+
+  const release = (state: BarrierState, error?: Error) => {
+    state.released = true;
+    clearTimeout(state.timer);
+    state.open();
+    state.settle(error);
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       problems.push(`server failure: ${(error as Error).stack ?? String(error)}`);
@@ -328,9 +397,15 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    const receivedAt = performance.now();
+    let counted = true;
+    const leave = () => {
+      if (counted) inFlight--;
+      counted = false;
+    };
+    // A hang or a reset ends when the connection does.
+    res.on("close", leave);
     // Latency is the time from arrival to answer, like a remote server's: our own work happens inside it.
-    const latency = self.latencyMs > 0 ? sleep(self.latencyMs) : undefined;
+    const latency = self.latencyMs > 0 ? wait(self.latencyMs) : undefined;
     const body = await readBody(req);
     const record: RecordedRequest = {
       method: req.method ?? "",
@@ -340,15 +415,16 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
       variables: {},
       authorization: req.headers.authorization,
       status: 0,
-      receivedAt,
-      answeredAt: 0,
+      answered: false,
     };
     requests.push(record);
+    let held: Promise<void> | undefined;
     const answer = async (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      await latency;
       record.status = status;
-      record.answeredAt = performance.now();
-      inFlight--;
+      await latency;
+      await held;
+      leave();
+      record.answered = true;
       send(res, status, payload, headers);
     };
 
@@ -367,8 +443,10 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
       return answer(404, { message: "Not Found", documentation_url: "https://docs.github.com/graphql" });
     }
 
+    held = joinBarrier(record.operationName);
+
     const fault = faults.shift();
-    if (fault) return applyFault(fault, answer);
+    if (fault) return applyFault(fault, req, answer);
 
     const presented = /^(?:bearer|token)\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
     if (!presented || !tokens.includes(presented)) {
@@ -404,7 +482,16 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     return answer(200, payload, rateLimitHeaders(4999));
   }
 
-  function applyFault(fault: Fault, answer: (status: number, payload: unknown, headers?: Record<string, string>) => Promise<void>): Promise<void> {
+  function applyFault(
+    fault: Fault,
+    req: IncomingMessage,
+    answer: (status: number, payload: unknown, headers?: Record<string, string>) => Promise<void>,
+  ): Promise<void> {
+    if ("hang" in fault) return Promise.resolve();
+    if ("reset" in fault) {
+      req.socket.destroy();
+      return Promise.resolve();
+    }
     if ("status" in fault) return answer(fault.status, fault.body ?? `${fault.status} from the fake GitHub`, {});
     if ("graphqlErrors" in fault) return answer(200, { data: null, errors: fault.graphqlErrors }, rateLimitHeaders(4999));
     if ("secondaryRateLimit" in fault) {
@@ -434,6 +521,9 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     requests,
     latencyMs: options.latencyMs ?? 0,
     allowInvalid: false,
+    get inFlight() {
+      return inFlight;
+    },
     get maxInFlight() {
       return maxInFlight;
     },
@@ -441,8 +531,50 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     organization: (login) => addOwner("Organization", login),
     user: (login) => addOwner("User", login),
     failNext: (...more) => void faults.push(...more),
+    barrier(n, barrierOptions = {}) {
+      if (!Number.isInteger(n) || n < 1) throw new Error(`a barrier needs a whole number of requests, not ${n}`);
+      const { operation, timeoutMs = 10_000 } = barrierOptions;
+      const what = `${n} ${operation ?? "GraphQL"} request${n === 1 ? "" : "s"}`;
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let settle!: (error?: Error) => void;
+      const reached = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+      // Awaiting `reached` is optional: its rejection is also a problem, so it must not go unhandled.
+      reached.catch(() => undefined);
+      const state: BarrierState = {
+        n,
+        operation,
+        arrived: 0,
+        released: false,
+        gate,
+        open,
+        settle,
+        timer: setTimeout(() => {
+          if (state.released) return;
+          const message = `barrier: only ${state.arrived} of ${what} were in flight at once within ${timeoutMs} ms; released them`;
+          problems.push(message);
+          release(state, new Error(message));
+        }, timeoutMs),
+        barrier: {
+          n,
+          operation,
+          get arrived() {
+            return state.arrived;
+          },
+          reached,
+        },
+      };
+      state.timer.unref();
+      barriers.push(state);
+      return state.barrier;
+    },
     env: () => ({ GITHUB_GRAPHQL_URL: self.url, GH_TOKEN: self.token }),
     verify() {
+      for (const state of barriers.splice(0)) {
+        if (state.released) continue;
+        problems.push(`barrier: ${state.n} ${state.operation ?? "GraphQL"} request(s) were never in flight at once (${state.arrived} arrived)`);
+        release(state, new Error("the test ended first"));
+      }
       for (const fault of faults.splice(0)) problems.push(`fault never used: ${JSON.stringify(fault)}`);
       if (problems.length === 0) return;
       const all = problems.splice(0);
@@ -450,6 +582,7 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     },
     close() {
       closed.add(self);
+      for (const state of barriers) clearTimeout(state.timer);
       server.closeAllConnections();
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
@@ -880,6 +1013,7 @@ function rateLimitHeaders(remaining: number, resetInSeconds = 3600): Record<stri
 }
 
 function send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
   const text = typeof payload === "string" ? payload : JSON.stringify(payload);
   res.writeHead(status, {
     "content-type": typeof payload === "string" ? "text/html; charset=utf-8" : "application/json; charset=utf-8",
