@@ -226,19 +226,36 @@ describe("a failure does not wait on the other service", () => {
     });
   }
 
-  it("dor check: Jira failing while GitHub's request hangs exits 3 without waiting for GitHub", async () => {
+  /**
+   * GitHub's request hangs, and Jira fails only once that request is in flight, so there is a request
+   * to cancel. Each request has ten minutes: only cancelling GitHub's can end the test in time.
+   */
+  async function jiraFailsWhileGitHubHangs() {
     const hanging = await startHangingServer("/graphql");
-    // Jira fails only once GitHub's request is in flight, so there is a request to cancel.
     const jira = await startStandIn(async (_req, res) => {
       await hanging.arrived;
       res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errorMessages: ["Down for maintenance"], errors: {} }));
     });
-    // Ten minutes for each request: the process can only end this test by cancelling GitHub's.
     const env = baseEnv({ JIRA_HOST: jira.url, JIRA_EMAIL: "tester@example.com", JIRA_API_TOKEN: "x", GH_TOKEN: "y", GITHUB_GRAPHQL_URL: hanging.url, CLOUD_HTTP_TIMEOUT_MS: "600000" });
+    return { hanging, jira, env };
+  }
+  const JIRA_500 = /^error: Jira at 127\.0\.0\.1:\d+ answered 500 Internal Server Error to POST \/rest\/api\/3\/issue\/bulkfetch: Down for maintenance\. [^\n]+\n$/;
+
+  it("dor check: Jira's failure cancels GitHub's request in flight", async () => {
+    const { hanging, jira, env } = await jiraFailsWhileGitHubHangs();
+    const result = await cli(["dor", "check"], { cwd: projectRoot, env });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(JIRA_500);
+    // The client closes the connection of the request it gave up on.
+    await hanging.abandoned;
+    expect([hanging.requests(), jira.requests()]).toEqual([1, 1]);
+  });
+
+  it("dor check, the built CLI: Jira failing while GitHub's request hangs exits 3 without waiting for GitHub", async () => {
+    const { hanging, jira, env } = await jiraFailsWhileGitHubHangs();
     const result = await spawnCli(["dor", "check"], projectRoot, env);
     expect(result.code, result.stderr).toBe(3);
-    expect(result.stderr).toMatch(/^error: Jira at 127\.0\.0\.1:\d+ answered 500 Internal Server Error to POST \/rest\/api\/3\/issue\/bulkfetch: Down for maintenance\. [^\n]+\n$/);
-    expect(hanging.requests()).toBe(1);
-    expect(jira.requests()).toBe(1);
+    expect(result.stderr).toMatch(JIRA_500);
+    expect([hanging.requests(), jira.requests()]).toEqual([1, 1]);
   });
 });

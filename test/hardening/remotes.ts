@@ -61,18 +61,28 @@ export async function startGitHub(options: StartOptions = {}): Promise<GitHubSer
   return gh;
 }
 
-/** A server on 127.0.0.1 that reads requests and never answers; counts them. `arrived`: the first came. */
-export async function startHangingServer(apiPath = ""): Promise<{ url: string; requests: () => number; arrived: Promise<void> }> {
+/**
+ * A server on 127.0.0.1 that reads requests and never answers; counts them. `arrived`: the first came;
+ * `abandoned`: the client closed the connection of one (it gave up on it: a timeout or a cancel).
+ */
+export async function startHangingServer(apiPath = ""): Promise<{ url: string; requests: () => number; arrived: Promise<void>; abandoned: Promise<void> }> {
   let count = 0;
   let arrive!: () => void;
   const arrived = new Promise<void>((resolve) => (arrive = resolve));
-  const server = createServer(() => {
+  let abandon!: () => void;
+  const abandoned = new Promise<void>((resolve) => (abandon = resolve));
+  let closing = false;
+  const server = createServer((req) => {
     count++;
     arrive();
+    req.socket.on("close", () => void (closing || abandon()));
   });
   await listen(server);
-  closers.push(() => close(server));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${apiPath}`, requests: () => count, arrived };
+  closers.push(() => {
+    closing = true;
+    return close(server);
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${apiPath}`, requests: () => count, arrived, abandoned };
 }
 
 /** A server on 127.0.0.1 that answers every request with `handle`; counts them. */
