@@ -1,9 +1,11 @@
 /**
  * Linked GitHub issues for the gates: batched, aliased lookups; what is found, assigned, specified
- * and done; missing repositories and issues are found: false without failing the batch.
+ * and done; missing repositories and issues are found: false without failing the batch. Parallel
+ * batches are counted (a barrier on the server, fetch calls on the client), never timed.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { connectGitHub, type GitHubClient, type GitHubRef } from "../../src/trackers/github/github.js";
+import { BATCH_SIZE } from "../../src/trackers/github/issue-lookup.js";
 import { defaultConfig } from "../../src/config/schema.js";
 import { parseIssueRef } from "../../src/trackers/refs.js";
 import { startGitHubServer, type GitHubServer } from "../helpers/github-server.js";
@@ -14,7 +16,7 @@ let client: GitHubClient;
 const AC = "Context.\n\n## Acceptance criteria\n\n- [ ] it works\n";
 
 beforeAll(async () => {
-  gh = await startGitHubServer({ latencyMs: 30 });
+  gh = await startGitHubServer();
   const api = gh.organization("acme").repository("api");
   api.issue({ number: 1, title: "Ready", body: AC, assignees: ["bob", "carol"] });
   api.issue({ number: 2, title: "No AC, nobody", body: "Just a description." });
@@ -27,12 +29,37 @@ beforeAll(async () => {
   api.pullRequest({ number: 12, title: "Open", state: "open" });
   gh.user("alice").repository("dotfiles").issue({ number: 7, body: "**Acceptance criteria**\nIt is tidy." });
   const many = gh.organization("big").repository("mono");
-  for (let n = 1; n <= 130; n++) many.issue({ number: n, assignees: n % 2 ? ["x"] : [] });
+  for (let n = 1; n <= 300; n++) many.issue({ number: n, assignees: n % 2 ? ["x"] : [] });
   client = await connectGitHub({ env: gh.env(), config: defaultConfig });
 });
 afterAll(async () => {
   await gh.close();
 });
+
+/**
+ * The client's requests in flight, counted on its side: fetch calls not yet answered. @octokit/request
+ * calls globalThis.fetch for each request, and a batch starts only when a slot is free, so this is
+ * exactly the number of batches the client has in flight.
+ */
+function countFetches() {
+  const original = globalThis.fetch;
+  let now = 0;
+  let most = 0;
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (...args: Parameters<typeof fetch>) => {
+    most = Math.max(most, ++now);
+    try {
+      return await original(...args);
+    } finally {
+      now--;
+    }
+  });
+  return {
+    get most() {
+      return most;
+    },
+    restore: () => spy.mockRestore(),
+  };
+}
 
 function refs(...texts: string[]): GitHubRef[] {
   return texts.map((t) => {
@@ -84,19 +111,41 @@ describe("getLinkedIssues", () => {
     expect(result.get("acme/api#1")!.found).toBe(true);
   });
 
-  test("130 references cost 3 requests of at most 50 lookups, sent in parallel; duplicates asked once", async () => {
+  test("130 references cost 3 requests of at most 50 lookups, all in flight at once; duplicates asked once", async () => {
     const before = gh.requests.length;
+    // No answer leaves until all three requests are in flight: sequential batches would never get there.
+    const together = gh.barrier(3, { operation: "LinkedIssues" });
     const texts = Array.from({ length: 130 }, (_, i) => `big/mono#${i + 1}`);
     const result = await client.getLinkedIssues(refs(...texts, "big/mono#1", "big/mono#2"));
+    await together.reached;
     const made = gh.requests.slice(before);
     expect(made).toHaveLength(3);
     expect(made.every((r) => r.operationName === "LinkedIssues")).toBe(true);
-    expect(made.map((r) => Object.keys(r.variables).length / 3).sort((a, b) => a - b)).toEqual([30, 50, 50]);
-    // With 30 ms latency, sequential batches would take at least 90 ms end to end; parallel ones overlap.
-    expect(gh.maxInFlight).toBeGreaterThan(1);
+    expect(made.map((r) => Object.keys(r.variables).length / 3).sort((a, b) => a - b)).toEqual([30, BATCH_SIZE, BATCH_SIZE]);
     expect(result.size).toBe(130);
     expect(result.get("big/mono#1")!.assignee).toBe("x");
     expect(result.get("big/mono#2")!.assignee).toBeNull();
+  });
+
+  test("300 references: 6 requests, 4 in flight at once and never more", async () => {
+    const before = gh.requests.length;
+    const four = gh.barrier(4, { operation: "LinkedIssues" });
+    const fetches = countFetches();
+    let result;
+    try {
+      result = await client.getLinkedIssues(refs(...Array.from({ length: 300 }, (_, i) => `big/mono#${i + 1}`)));
+    } finally {
+      fetches.restore();
+    }
+    // At least four: the server held every answer until four requests were in flight together.
+    await four.reached;
+    // At most four: all the client could send without an answer. The first batches go out before any
+    // I/O happens, so a client that sent more would have been counted here, however fast the server.
+    expect(fetches.most).toBe(4);
+    expect(gh.maxInFlight).toBeLessThanOrEqual(4);
+    expect(gh.requests.length - before).toBe(6);
+    expect(result.size).toBe(300);
+    expect([...result.values()].every((issue) => issue.found)).toBe(true);
   });
 
   test("no references, no request", async () => {

@@ -9,31 +9,45 @@
  * recorded as a problem that fails the running test (an `afterEach` registered by this module calls
  * `verify()`); set `allowInvalid` for a test that sends bad queries on purpose. Not-found lookups are
  * GitHub behaviour, not problems: null plus an error of type NOT_FOUND, with the rest of the data.
+ * What the model does not cover (a search qualifier, a timeline item type) is a resolver error: a
+ * GraphQL error in the answer and a problem, never a silently thinner answer.
  *
  *   const gh = await startGitHubServer();          // gh.url = http://127.0.0.1:PORT/graphql
- *   // options: { tokens: [...] (first one is gh.token), path: "/api/graphql" (GHES), latencyMs }
+ *   // options: { tokens: [...] (first one is gh.token), viewer: "octocat" (their login),
+ *   //            viewers: { token: login } (more tokens, one viewer each), path: "/api/graphql" (GHES), latencyMs }
  *   const acme = gh.organization("acme");          // or gh.user("alice")
- *   const api = acme.repository("api");
+ *   const api = acme.repository("api");            // acme.repository("old", { archived: true })
  *   const issue = api.issue({ number: 1, state: "closed", stateReason: "COMPLETED", assignees: ["bob"],
  *                             body: "## Acceptance criteria\n- works" });
- *   const pr = api.pullRequest({ number: 2, state: "merged" });
+ *   const pr = api.pullRequest({ number: 2, state: "merged", mergedAt: "2026-11-30T10:00:00Z" });
+ *   api.pullRequest({ number: 3, author: "octocat", draft: false, createdAt: "2026-11-20T09:00:00Z",
+ *                     reviewRequestedAt: "2026-11-21T09:00:00Z", reviews: [{ author: "bob", state: "APPROVED" }] });
  *   const project = acme.project({ number: 7, title: "Cloud" });   // fields: Title, Status, Milestone, Estimate
  *   project.addItem({ content: issue, values: { Status: "Done", Estimate: 3, Milestone: { title: "M1", dueOn: "2026-12-15" } } });
  *   project.addItem({ content: { draft: "Write the RFC" } });
  *   project.addItem({ content: "redacted" });  project.addItem({ content: pr, archived: true });
  *
  *   await cli(["milestone", "report", ...], { cwd, env: baseEnv(gh.env()) });   // GITHUB_GRAPHQL_URL + GH_TOKEN
- *   gh.requests            // every request: operationName, query, variables, authorization, status, timings
- *   gh.maxInFlight         // most requests in flight at once (parallel batches, sequential paging)
- *   gh.latencyMs = 20;     // each answer leaves no sooner than this after its request arrived
+ *   gh.requests            // every request: operationName, query, variables, authorization, status, answered
+ *   gh.inFlight            // requests arrived and not yet answered; gh.maxInFlight: the most at once
+ *   gh.barrier(4, { operation: "LinkedIssues" })   // hold answers until 4 such requests are in flight at once
+ *   gh.latencyMs = 20;     // each answer leaves no sooner than this after its request arrived (benchmarks)
  *   gh.failNext({ status: 502 }, { secondaryRateLimit: { retryAfter: 1 } }, { primaryRateLimit: { resetInSeconds: 3600 } },
- *               { graphqlErrors: [{ type: "INSUFFICIENT_SCOPES", message: "…" }] });
- *   gh.problems; gh.verify()   // what was invalid so far; verify() throws and clears (afterEach does it)
+ *               { graphqlErrors: [{ type: "INSUFFICIENT_SCOPES", message: "…" }] }, { hang: true }, { reset: true });
+ *   gh.problems; gh.verify()   // what went wrong so far; verify() throws and clears (afterEach does it)
  *   await gh.close();
+ *
+ * Nothing here measures time: a test proves parallelism with a barrier (counting), retries by the
+ * requests recorded, timeouts with a `hang`. Timing belongs to `npm run bench`. The server shares the
+ * test's process and event loop, and validating a large query takes it a while; that is harmless as
+ * long as no test races a short client timeout against a real answer (a `hang` never answers).
+ *
+ * The viewer (`viewer { login pullRequests }`, `author:@me` in a search) is the login the request's
+ * token belongs to. `search(type: ISSUE)` finds pull requests, with the qualifiers in SEARCH_QUALIFIERS.
  *
  * Values by field type: MILESTONE `{ title, dueOn: "YYYY-MM-DD" | null }`, SINGLE_SELECT the option name,
  * ITERATION the iteration title, NUMBER a number, TEXT / DATE a string. Unknown options, iterations or
- * fields throw when the item is added, so a typo in a test fails loudly.
+ * fields throw when the item is added, so a typo in a test fails loudly; so do times that are not ISO.
  */
 import { readFileSync, existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -61,6 +75,8 @@ import { afterEach } from "vitest";
 
 export type IssueState = "open" | "closed";
 export type PullRequestState = "open" | "closed" | "merged";
+export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+export type ReviewDecision = "APPROVED" | "CHANGES_REQUESTED" | "REVIEW_REQUIRED";
 
 export interface IssueInit {
   number: number;
@@ -72,12 +88,40 @@ export interface IssueInit {
   assignees?: string[];
 }
 
+export interface ReviewInit {
+  /** Default "reviewer". */
+  author?: string;
+  /** Default COMMENTED. */
+  state?: ReviewState;
+  /** ISO time; default the pull request's createdAt; null for a PENDING review. */
+  submittedAt?: string | null;
+}
+
 export interface PullRequestInit {
   number: number;
   title?: string;
   body?: string;
+  /** Default open, or merged when mergedAt is given. */
   state?: PullRequestState;
   assignees?: string[];
+  /** Login of the author; default the server's `viewer` login. */
+  author?: string;
+  /** isDraft; a merged pull request cannot be a draft. */
+  draft?: boolean;
+  /** ISO time; default 2026-01-01T00:00:00Z. */
+  createdAt?: string;
+  /** ISO time, for a merged pull request only; default its createdAt. */
+  mergedAt?: string | null;
+  /** ISO time; default the latest of createdAt, mergedAt, review requests and reviews. */
+  updatedAt?: string;
+  /** When reviews were requested: the ReviewRequestedEvent items of its timeline. */
+  reviewRequestedAt?: string | string[];
+  reviews?: ReviewInit[];
+  /**
+   * Default: CHANGES_REQUESTED when an author's latest opinion asks for changes, else APPROVED when one
+   * approves, else REVIEW_REQUIRED when a review was requested, else null (no review required).
+   */
+  reviewDecision?: ReviewDecision | null;
 }
 
 export interface FakeIssue extends Required<Omit<IssueInit, "stateReason">> {
@@ -86,14 +130,35 @@ export interface FakeIssue extends Required<Omit<IssueInit, "stateReason">> {
   repository: FakeRepository;
 }
 
-export interface FakePullRequest extends Required<PullRequestInit> {
+export interface FakeReview {
+  author: string;
+  state: ReviewState;
+  submittedAt: string | null;
+}
+
+export interface FakePullRequest {
   kind: "PullRequest";
   repository: FakeRepository;
+  number: number;
+  title: string;
+  body: string;
+  state: PullRequestState;
+  assignees: string[];
+  author: string;
+  isDraft: boolean;
+  createdAt: string;
+  mergedAt: string | null;
+  updatedAt: string;
+  reviewRequestedAt: string[];
+  reviews: FakeReview[];
+  reviewDecision: ReviewDecision | null;
 }
 
 export interface FakeRepository {
   owner: FakeOwner;
   name: string;
+  /** Archived repositories are left out of a search with `archived:false`. */
+  archived: boolean;
   issues: Map<number, FakeIssue | FakePullRequest>;
   issue(init: IssueInit): FakeIssue;
   pullRequest(init: PullRequestInit): FakePullRequest;
@@ -143,7 +208,8 @@ export interface FakeOwner {
   login: string;
   repositories: Map<string, FakeRepository>;
   projects: Map<number, FakeProject>;
-  repository(name: string): FakeRepository;
+  /** The repository of that name, created on first use; `archived` sets its flag. */
+  repository(name: string, options?: { archived?: boolean }): FakeRepository;
   project(init: { number: number; title?: string; fields?: FieldSpec[] }): FakeProject;
 }
 
@@ -154,6 +220,9 @@ export const DEFAULT_FIELDS: FieldSpec[] = [
   { name: "Milestone", dataType: "MILESTONE" },
   { name: "Estimate", dataType: "NUMBER" },
 ];
+
+/** The search qualifiers the fake understands; any other term is a problem. */
+export const SEARCH_QUALIFIERS = ["is:pr", "is:open", "is:merged", "is:draft", "author:LOGIN", "author:@me", "merged:>=YYYY-MM-DD", "archived:false", "sort:updated-desc"] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Faults and the request log
@@ -166,7 +235,11 @@ export type Fault =
   /** x-ratelimit-remaining: 0 and a reset this far ahead; GraphQL's RATE_LIMITED error (200) or a 403. */
   | { primaryRateLimit: { resetInSeconds: number; status?: 200 | 403 } }
   /** 200 with these GraphQL errors and no data, e.g. { type: "INSUFFICIENT_SCOPES", message }. */
-  | { graphqlErrors: { type?: string; message: string }[] };
+  | { graphqlErrors: { type?: string; message: string }[] }
+  /** Never answer: the client's timeout or its signal has to end the request. */
+  | { hang: true }
+  /** Destroy the connection without an answer. */
+  | { reset: true };
 
 export interface RecordedRequest {
   method: string;
@@ -175,49 +248,94 @@ export interface RecordedRequest {
   query: string;
   variables: Record<string, unknown>;
   authorization: string | undefined;
+  /** The status it is answered with, once decided (0 before, and for a hang or a reset). */
   status: number;
-  receivedAt: number;
-  answeredAt: number;
+  /** Whether the answer has left. */
+  answered: boolean;
+}
+
+export interface BarrierOptions {
+  /** Only requests of this operation are held and counted; default every request. */
+  operation?: string;
+  /** When fewer than n arrive within this long, the held ones are released and the test fails. */
+  timeoutMs?: number;
+}
+
+export interface Barrier {
+  readonly n: number;
+  readonly operation: string | undefined;
+  /** Requests held so far; n once reached. */
+  readonly arrived: number;
+  /** Resolves once n were in flight at once (and were released); rejects when the timeout came first. */
+  readonly reached: Promise<void>;
 }
 
 export interface StartOptions {
-  /** Accepted bearer tokens; the first is what `env()` hands out. */
+  /** Accepted bearer tokens; the first is what `env()` hands out. Their viewer is `viewer`. */
   tokens?: string[];
+  /** Login of the user the `tokens` belong to; default "octocat". Also the default pull request author. */
+  viewer?: string;
+  /** More accepted tokens, each with its own viewer: { token: login }. */
+  viewers?: Record<string, string>;
   /** Where the API answers; GitHub Enterprise Server uses /api/graphql. */
   path?: string;
   latencyMs?: number;
+  /** How the latency is waited for; a test of the latency itself can hold it. Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface GitHubServer {
   /** http://127.0.0.1:PORT/graphql */
   readonly url: string;
   readonly token: string;
+  /** Login of `token`'s user. */
+  readonly viewer: string;
   readonly requests: RecordedRequest[];
   /** Each answer leaves no sooner than this after its request arrived (the fake's own work happens within). */
   latencyMs: number;
   /** Let invalid queries through without failing the test (for tests of the enforcement itself). */
   allowInvalid: boolean;
+  /** Requests arrived and not yet answered (or closed). */
+  readonly inFlight: number;
   /** Most requests in flight at once. */
   readonly maxInFlight: number;
   organization(login: string): FakeOwner;
   user(login: string): FakeOwner;
-  /** Answer the next requests with these faults, one each, in order. */
+  /** Answer the next requests with these faults, one each, in order; verify() fails on any left unused. */
   failNext(...faults: Fault[]): void;
-  /** GITHUB_GRAPHQL_URL and GH_TOKEN for this server. */
-  env(): Record<string, string>;
-  /** Problems seen (invalid queries, resolver failures); `verify()` throws if there are any. */
+  /**
+   * Hold the answers to the next matching requests until `n` of them are in flight at once, then
+   * release them together; later ones pass. Parallelism proven by counting, however slow the machine.
+   * Barriers queue: a request joins the oldest one not yet reached. A barrier not reached when the
+   * test ends, or only by its timeout (default 10 s), is a problem.
+   */
+  barrier(n: number, options?: BarrierOptions): Barrier;
+  /** GITHUB_GRAPHQL_URL and GH_TOKEN (this token, default `token`) for this server. */
+  env(token?: string): Record<string, string>;
+  /** Problems seen (invalid queries, resolver failures, barriers not reached); `verify()` also counts unused faults. */
   readonly problems: readonly string[];
   verify(): void;
   close(): Promise<void>;
 }
 
-const live = new Set<GitHubServer>();
+/** Servers to verify after the running test, including those it already closed. */
+const toVerify = new Set<GitHubServer>();
+const closed = new WeakSet<GitHubServer>();
 
-// Fail the test during which an invalid query arrived. (Outside vitest, e.g. in the benchmarks,
-// there is no test to fail; callers use verify() themselves.)
+// Fail the test during which something went wrong. (Outside vitest, e.g. in the benchmarks, there is
+// no test to fail; callers use verify() themselves.)
 if (process.env.VITEST) {
   afterEach(() => {
-    for (const server of live) server.verify();
+    const failures: string[] = [];
+    for (const server of toVerify) {
+      try {
+        server.verify();
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+      if (closed.has(server)) toVerify.delete(server);
+    }
+    if (failures.length > 0) throw new Error(failures.join("\n\n"));
   });
 }
 
@@ -264,15 +382,38 @@ class NotFound extends Error {
   readonly type = "NOT_FOUND";
 }
 
+/** What the resolvers see of the request: who asks, and the whole model. */
+interface RequestContext {
+  viewer: string;
+  owners: Map<string, FakeOwner>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server
 
+interface BarrierState {
+  barrier: Barrier;
+  n: number;
+  operation: string | undefined;
+  arrived: number;
+  released: boolean;
+  /** Resolved when the held answers may leave. */
+  gate: Promise<void>;
+  open(): void;
+  settle(error?: Error): void;
+  timer: NodeJS.Timeout;
+}
+
 export async function startGitHubServer(options: StartOptions = {}): Promise<GitHubServer> {
   const tokens = options.tokens ?? ["test-token-0123456789"];
+  const defaultViewer = options.viewer ?? "octocat";
+  const viewerOf = new Map<string, string>([...tokens.map((t) => [t, defaultViewer] as const), ...Object.entries(options.viewers ?? {})]);
   const apiPath = options.path ?? "/graphql";
+  const wait = options.sleep ?? sleep;
   const owners = new Map<string, FakeOwner>();
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
+  const barriers: BarrierState[] = [];
   const problems: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -286,12 +427,13 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
       login,
       repositories: new Map(),
       projects: new Map(),
-      repository(name) {
+      repository(name, repoOptions) {
         let repo = owner.repositories.get(name.toLowerCase());
         if (!repo) {
-          repo = makeRepository(owner, name);
+          repo = makeRepository(owner, name, defaultViewer);
           owner.repositories.set(name.toLowerCase(), repo);
         }
+        if (repoOptions?.archived !== undefined) repo.archived = repoOptions.archived;
         return repo;
       },
       project(init) {
@@ -305,7 +447,23 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     return owner;
   };
 
-  const root = rootResolvers(owners);
+  const root = rootResolvers();
+
+  /** The oldest barrier not yet reached that this operation joins, if any. */
+  const joinBarrier = (operationName: string | undefined): Promise<void> | undefined => {
+    const state = barriers.find((b) => !b.released && (b.operation === undefined || b.operation === operationName));
+    if (!state) return undefined;
+    state.arrived++;
+    if (state.arrived >= state.n) release(state);
+    return state.gate;
+  };
+
+  const release = (state: BarrierState, error?: Error) => {
+    state.released = true;
+    clearTimeout(state.timer);
+    state.open();
+    state.settle(error);
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -317,9 +475,15 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    const receivedAt = performance.now();
+    let counted = true;
+    const leave = () => {
+      if (counted) inFlight--;
+      counted = false;
+    };
+    // A hang or a reset ends when the connection does.
+    res.on("close", leave);
     // Latency is the time from arrival to answer, like a remote server's: our own work happens inside it.
-    const latency = self.latencyMs > 0 ? sleep(self.latencyMs) : undefined;
+    const latency = self.latencyMs > 0 ? wait(self.latencyMs) : undefined;
     const body = await readBody(req);
     const record: RecordedRequest = {
       method: req.method ?? "",
@@ -329,15 +493,16 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
       variables: {},
       authorization: req.headers.authorization,
       status: 0,
-      receivedAt,
-      answeredAt: 0,
+      answered: false,
     };
     requests.push(record);
+    let held: Promise<void> | undefined;
     const answer = async (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      await latency;
       record.status = status;
-      record.answeredAt = performance.now();
-      inFlight--;
+      await latency;
+      await held;
+      leave();
+      record.answered = true;
       send(res, status, payload, headers);
     };
 
@@ -356,11 +521,14 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
       return answer(404, { message: "Not Found", documentation_url: "https://docs.github.com/graphql" });
     }
 
+    held = joinBarrier(record.operationName);
+
     const fault = faults.shift();
-    if (fault) return applyFault(fault, answer);
+    if (fault) return applyFault(fault, req, answer);
 
     const presented = /^(?:bearer|token)\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-    if (!presented || !tokens.includes(presented)) {
+    const viewer = presented === undefined ? undefined : viewerOf.get(presented);
+    if (viewer === undefined) {
       return answer(401, { message: presented ? "Bad credentials" : "This endpoint requires you to be authenticated.", documentation_url: "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql", status: "401" });
     }
 
@@ -377,10 +545,12 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     const paginationErrors = validate(schema, document, [paginationRule(record.variables)]);
     if (paginationErrors.length > 0) return invalid("invalid query", paginationErrors);
 
+    const context: RequestContext = { viewer, owners };
     const result = await execute({
       schema,
       document,
       rootValue: root,
+      contextValue: context,
       variableValues: record.variables,
       ...(record.operationName ? { operationName: record.operationName } : {}),
     });
@@ -393,7 +563,16 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     return answer(200, payload, rateLimitHeaders(4999));
   }
 
-  function applyFault(fault: Fault, answer: (status: number, payload: unknown, headers?: Record<string, string>) => Promise<void>): Promise<void> {
+  function applyFault(
+    fault: Fault,
+    req: IncomingMessage,
+    answer: (status: number, payload: unknown, headers?: Record<string, string>) => Promise<void>,
+  ): Promise<void> {
+    if ("hang" in fault) return Promise.resolve();
+    if ("reset" in fault) {
+      req.socket.destroy();
+      return Promise.resolve();
+    }
     if ("status" in fault) return answer(fault.status, fault.body ?? `${fault.status} from the fake GitHub`, {});
     if ("graphqlErrors" in fault) return answer(200, { data: null, errors: fault.graphqlErrors }, rateLimitHeaders(4999));
     if ("secondaryRateLimit" in fault) {
@@ -420,9 +599,13 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   const self: GitHubServer = {
     url: `http://127.0.0.1:${port}${apiPath}`,
     token: tokens[0]!,
+    viewer: viewerOf.get(tokens[0]!)!,
     requests,
     latencyMs: options.latencyMs ?? 0,
     allowInvalid: false,
+    get inFlight() {
+      return inFlight;
+    },
     get maxInFlight() {
       return maxInFlight;
     },
@@ -430,29 +613,85 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     organization: (login) => addOwner("Organization", login),
     user: (login) => addOwner("User", login),
     failNext: (...more) => void faults.push(...more),
-    env: () => ({ GITHUB_GRAPHQL_URL: self.url, GH_TOKEN: self.token }),
+    barrier(n, barrierOptions = {}) {
+      if (!Number.isInteger(n) || n < 1) throw new Error(`a barrier needs a whole number of requests, not ${n}`);
+      const { operation, timeoutMs = 10_000 } = barrierOptions;
+      const what = `${n} ${operation ?? "GraphQL"} request${n === 1 ? "" : "s"}`;
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let settle!: (error?: Error) => void;
+      const reached = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+      // Awaiting `reached` is optional: its rejection is also a problem, so it must not go unhandled.
+      reached.catch(() => undefined);
+      const state: BarrierState = {
+        n,
+        operation,
+        arrived: 0,
+        released: false,
+        gate,
+        open,
+        settle,
+        timer: setTimeout(() => {
+          if (state.released) return;
+          const message = `barrier: only ${state.arrived} of ${what} were in flight at once within ${timeoutMs} ms; released them`;
+          problems.push(message);
+          release(state, new Error(message));
+        }, timeoutMs),
+        barrier: {
+          n,
+          operation,
+          get arrived() {
+            return state.arrived;
+          },
+          reached,
+        },
+      };
+      state.timer.unref();
+      barriers.push(state);
+      return state.barrier;
+    },
+    env: (token = self.token) => ({ GITHUB_GRAPHQL_URL: self.url, GH_TOKEN: token }),
     verify() {
+      for (const state of barriers.splice(0)) {
+        if (state.released) continue;
+        problems.push(`barrier: ${state.n} ${state.operation ?? "GraphQL"} request(s) were never in flight at once (${state.arrived} arrived)`);
+        release(state, new Error("the test ended first"));
+      }
+      for (const fault of faults.splice(0)) problems.push(`fault never used: ${JSON.stringify(fault)}`);
       if (problems.length === 0) return;
       const all = problems.splice(0);
       throw new Error(`the fake GitHub saw ${all.length} problem(s):\n${all.join("\n\n")}`);
     },
     close() {
-      live.delete(self);
+      closed.add(self);
+      for (const state of barriers) clearTimeout(state.timer);
       server.closeAllConnections();
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
-  live.add(self);
+  toVerify.add(self);
   return self;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Model builders
 
-function makeRepository(owner: FakeOwner, name: string): FakeRepository {
+const NOW = "2026-01-01T00:00:00Z";
+
+function isoTime(value: string, what: string): string {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new Error(`${what} must be an ISO time such as 2026-11-30T10:00:00Z, not ${JSON.stringify(value)}`);
+  }
+  return new Date(value).toISOString().replace(/\.000Z$/, "Z");
+}
+
+const latest = (times: (string | null)[]): string => times.filter((t): t is string => t !== null).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+
+function makeRepository(owner: FakeOwner, name: string, defaultAuthor: string): FakeRepository {
   const repo: FakeRepository = {
     owner,
     name,
+    archived: false,
     issues: new Map(),
     issue(init) {
       if (repo.issues.has(init.number)) throw new Error(`${owner.login}/${name}#${init.number} exists`);
@@ -471,21 +710,64 @@ function makeRepository(owner: FakeOwner, name: string): FakeRepository {
       return issue;
     },
     pullRequest(init) {
-      if (repo.issues.has(init.number)) throw new Error(`${owner.login}/${name}#${init.number} exists`);
+      const ref = `${owner.login}/${name}#${init.number}`;
+      if (repo.issues.has(init.number)) throw new Error(`${ref} exists`);
+      const given = init.mergedAt === undefined || init.mergedAt === null ? null : init.mergedAt;
+      const state = init.state ?? (given !== null ? "merged" : "open");
+      if (given !== null && state !== "merged") throw new Error(`${ref} has a mergedAt but is ${state}`);
+      if (init.draft && state === "merged") throw new Error(`${ref} is merged, so it cannot be a draft`);
+      const createdAt = isoTime(init.createdAt ?? NOW, `${ref} createdAt`);
+      const mergedAt = state === "merged" ? isoTime(given ?? createdAt, `${ref} mergedAt`) : null;
+      const requested = (init.reviewRequestedAt === undefined ? [] : [init.reviewRequestedAt].flat()).map((t) => isoTime(t, `${ref} reviewRequestedAt`));
+      const reviews: FakeReview[] = (init.reviews ?? []).map((r) => {
+        const reviewState = r.state ?? "COMMENTED";
+        const submittedAt = reviewState === "PENDING" ? null : isoTime(r.submittedAt ?? createdAt, `${ref} review submittedAt`);
+        return { author: r.author ?? "reviewer", state: reviewState, submittedAt };
+      });
       const pr: FakePullRequest = {
         kind: "PullRequest",
         repository: repo,
         number: init.number,
         title: init.title ?? `Pull request ${init.number}`,
         body: init.body ?? "",
-        state: init.state ?? "open",
+        state,
         assignees: init.assignees ?? [],
+        author: init.author ?? defaultAuthor,
+        isDraft: init.draft ?? false,
+        createdAt,
+        mergedAt,
+        updatedAt: init.updatedAt !== undefined ? isoTime(init.updatedAt, `${ref} updatedAt`) : latest([createdAt, mergedAt, ...requested, ...reviews.map((r) => r.submittedAt)]),
+        reviewRequestedAt: requested,
+        reviews,
+        reviewDecision: init.reviewDecision !== undefined ? init.reviewDecision : deriveReviewDecision(reviews, requested),
       };
       repo.issues.set(init.number, pr);
       return pr;
     },
   };
   return repo;
+}
+
+/** Each author's latest submitted review, oldest first. */
+function latestReviews(reviews: readonly FakeReview[]): FakeReview[] {
+  const byAuthor = new Map<string, FakeReview>();
+  for (const review of reviews) {
+    if (review.submittedAt === null) continue;
+    const seen = byAuthor.get(review.author.toLowerCase());
+    if (!seen || Date.parse(review.submittedAt) >= Date.parse(seen.submittedAt!)) byAuthor.set(review.author.toLowerCase(), review);
+  }
+  return [...byAuthor.values()].sort((a, b) => Date.parse(a.submittedAt!) - Date.parse(b.submittedAt!));
+}
+
+function deriveReviewDecision(reviews: readonly FakeReview[], requested: readonly string[]): ReviewDecision | null {
+  const opinions = new Map<string, ReviewState>();
+  for (const review of [...reviews].filter((r) => r.submittedAt !== null).sort((a, b) => Date.parse(a.submittedAt!) - Date.parse(b.submittedAt!))) {
+    if (review.state === "APPROVED" || review.state === "CHANGES_REQUESTED" || review.state === "DISMISSED") opinions.set(review.author.toLowerCase(), review.state);
+  }
+  const states = [...opinions.values()];
+  if (states.includes("CHANGES_REQUESTED")) return "CHANGES_REQUESTED";
+  if (states.includes("APPROVED")) return "APPROVED";
+  return requested.length > 0 ? "REVIEW_REQUIRED" : null;
 }
 
 function makeProject(owner: FakeOwner, init: { number: number; title?: string; fields?: FieldSpec[] }, nextId: () => string): FakeProject {
@@ -535,8 +817,8 @@ function checkValue(field: FieldSpec, value: FieldValueInit): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Resolvers: plain objects whose properties (or methods taking the field's arguments) graphql-js
-// reads with its default resolver; abstract types resolve through __typename.
+// Resolvers: plain objects whose properties (or methods taking the field's arguments and the request
+// context) graphql-js reads with its default resolver; abstract types resolve through __typename.
 
 interface ConnectionArgs {
   first?: number | null;
@@ -578,31 +860,120 @@ function connection<T>(list: readonly T[], args: ConnectionArgs, map: (item: T) 
   };
 }
 
-const NOW = "2026-01-01T00:00:00Z";
+/** Throw for an argument the model does not cover, so a query relying on it fails loudly. */
+function unmodelled(args: object, names: string[], where: string): void {
+  for (const name of names) {
+    const value = (args as Record<string, unknown>)[name];
+    if (value !== undefined && value !== null) throw new Error(`the fake GitHub does not model \`${name}\` on ${where}`);
+  }
+}
 
-function rootResolvers(owners: Map<string, FakeOwner>) {
-  const find = (login: string) => owners.get(login.toLowerCase());
+function allPullRequests(owners: Map<string, FakeOwner>): FakePullRequest[] {
+  const all: FakePullRequest[] = [];
+  for (const owner of owners.values()) {
+    for (const repo of owner.repositories.values()) {
+      for (const content of repo.issues.values()) if (content.kind === "PullRequest") all.push(content);
+    }
+  }
+  return all;
+}
+
+const byTime = (key: "createdAt" | "updatedAt", direction: "ASC" | "DESC") => (a: FakePullRequest, b: FakePullRequest) =>
+  (direction === "ASC" ? 1 : -1) * (Date.parse(a[key]) - Date.parse(b[key]) || a.number - b.number);
+
+/** The pull requests a search query finds; a term outside SEARCH_QUALIFIERS throws. */
+export function searchPullRequests(all: readonly FakePullRequest[], query: string, viewer: string): FakePullRequest[] {
+  const filters: ((pr: FakePullRequest) => boolean)[] = [];
+  let pullRequests = false;
+  let sort: "updated-desc" | undefined;
+  for (const term of query.trim().split(/\s+/).filter(Boolean)) {
+    const [, qualifier, value] = /^([a-z]+):(.+)$/i.exec(term) ?? [];
+    const key = `${qualifier?.toLowerCase()}:${value?.toLowerCase()}`;
+    if (key === "is:pr") pullRequests = true;
+    else if (key === "is:open") filters.push((pr) => pr.state === "open");
+    else if (key === "is:merged") filters.push((pr) => pr.state === "merged");
+    else if (key === "is:draft") filters.push((pr) => pr.isDraft);
+    else if (key === "archived:false") filters.push((pr) => !pr.repository.archived);
+    else if (key === "sort:updated-desc") sort = "updated-desc";
+    else if (qualifier?.toLowerCase() === "author" && /^(@me|[a-z\d](?:[a-z\d-]*[a-z\d])?)$/i.test(value!)) {
+      const login = (value === "@me" ? viewer : value!).toLowerCase();
+      filters.push((pr) => pr.author.toLowerCase() === login);
+    } else if (qualifier?.toLowerCase() === "merged" && /^>=\d{4}-\d\d-\d\d$/.test(value!) && !Number.isNaN(Date.parse(value!.slice(2)))) {
+      const since = Date.parse(`${value!.slice(2)}T00:00:00Z`);
+      filters.push((pr) => pr.mergedAt !== null && Date.parse(pr.mergedAt) >= since);
+    } else {
+      throw new Error(`the fake GitHub's search does not model \`${term}\` in \`${query}\` (it knows ${SEARCH_QUALIFIERS.join(", ")})`);
+    }
+  }
+  if (!pullRequests) throw new Error(`the fake GitHub's search finds pull requests only: add is:pr to \`${query}\``);
+  // Without sort:, GitHub orders by best match; the fake puts the newest first.
+  return all.filter((pr) => filters.every((f) => f(pr))).sort(sort === "updated-desc" ? byTime("updatedAt", "DESC") : byTime("createdAt", "DESC"));
+}
+
+function rootResolvers() {
+  const find = (owners: Map<string, FakeOwner>, login: string) => owners.get(login.toLowerCase());
   return {
-    repositoryOwner: ({ login }: { login: string }) => {
-      const owner = find(login);
+    viewer: (_args: unknown, { viewer, owners }: RequestContext) => {
+      const owner = find(owners, viewer);
+      return owner?.kind === "User" ? ownerObject(owner) : userObject(viewer);
+    },
+    repositoryOwner: ({ login }: { login: string }, { owners }: RequestContext) => {
+      const owner = find(owners, login);
       return owner ? ownerObject(owner) : null;
     },
-    organization: ({ login }: { login: string }) => {
-      const owner = find(login);
+    organization: ({ login }: { login: string }, { owners }: RequestContext) => {
+      const owner = find(owners, login);
       if (owner?.kind !== "Organization") throw new NotFound(`Could not resolve to an Organization with the login of '${login}'.`);
       return ownerObject(owner);
     },
-    user: ({ login }: { login: string }) => {
-      const owner = find(login);
+    user: ({ login }: { login: string }, { owners }: RequestContext) => {
+      const owner = find(owners, login);
       if (owner?.kind !== "User") throw new NotFound(`Could not resolve to a User with the login of '${login}'.`);
       return ownerObject(owner);
     },
-    repository: ({ owner, name }: { owner: string; name: string }) => {
-      const repo = find(owner)?.repositories.get(name.toLowerCase());
+    repository: ({ owner, name }: { owner: string; name: string }, { owners }: RequestContext) => {
+      const repo = find(owners, owner)?.repositories.get(name.toLowerCase());
       if (!repo) throw new NotFound(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
       return repositoryObject(repo);
     },
+    search: (args: ConnectionArgs & { query: string; type: string }, { viewer, owners }: RequestContext) => {
+      if (args.type !== "ISSUE") throw new Error(`the fake GitHub's search models type: ISSUE only, not ${args.type}`);
+      const found = searchPullRequests(allPullRequests(owners), args.query, viewer);
+      const results = connection(found, args, contentObject);
+      return { ...results, issueCount: found.length, codeCount: 0, discussionCount: 0, repositoryCount: 0, userCount: 0, wikiCount: 0 };
+    },
     rateLimit: () => ({ cost: 1, limit: 5000, nodeCount: 0, remaining: 4999, resetAt: NOW, used: 1 }),
+  };
+}
+
+/** A user as an actor or a login without a model of its own. */
+function userObject(login: string) {
+  return {
+    __typename: "User",
+    id: `U_${login}`,
+    login,
+    name: login,
+    url: `https://github.com/${login}`,
+    resourcePath: `/${login}`,
+    avatarUrl: `https://avatars.githubusercontent.com/${login}`,
+    pullRequests: userPullRequests(login),
+  };
+}
+
+/** User.pullRequests: the pull requests they authored, in creation order unless orderBy says otherwise. */
+function userPullRequests(login: string) {
+  return (
+    args: ConnectionArgs & { states?: string[] | null; orderBy?: { field: string; direction: "ASC" | "DESC" } | null },
+    { owners }: RequestContext,
+  ) => {
+    unmodelled(args, ["labels", "baseRefName", "headRefName"], "User.pullRequests");
+    const order = args.orderBy ?? { field: "CREATED_AT", direction: "ASC" };
+    if (order.field !== "CREATED_AT" && order.field !== "UPDATED_AT") throw new Error(`the fake GitHub does not model orderBy ${order.field} on User.pullRequests`);
+    const mine = allPullRequests(owners)
+      .filter((pr) => pr.author.toLowerCase() === login.toLowerCase())
+      .filter((pr) => !args.states || args.states.includes(pr.state.toUpperCase()))
+      .sort(byTime(order.field === "CREATED_AT" ? "createdAt" : "updatedAt", order.direction));
+    return connection(mine, args, contentObject);
   };
 }
 
@@ -614,6 +985,8 @@ function ownerObject(owner: FakeOwner) {
     name: owner.login,
     url: `https://github.com/${owner.login}`,
     resourcePath: `/${owner.login}`,
+    avatarUrl: `https://avatars.githubusercontent.com/${owner.login}`,
+    ...(owner.kind === "User" ? { pullRequests: userPullRequests(owner.login) } : {}),
     projectV2: ({ number }: { number: number }) => {
       const project = owner.projects.get(number);
       if (!project) throw new NotFound(`Could not resolve to a ProjectV2 with the number ${number}.`);
@@ -643,6 +1016,7 @@ function repositoryObject(repo: FakeRepository) {
     name: repo.name,
     nameWithOwner: `${repo.owner.login}/${repo.name}`,
     url: `https://github.com/${repo.owner.login}/${repo.name}`,
+    isArchived: repo.archived,
     owner: () => ownerObject(repo.owner),
     issueOrPullRequest: ({ number }: { number: number }) => lookup(number),
     issue: ({ number }: { number: number }) => lookup(number, "Issue"),
@@ -666,7 +1040,63 @@ function contentObject(content: FakeIssue | FakePullRequest) {
   if (content.kind === "Issue") {
     return { ...common, __typename: "Issue", state: content.state.toUpperCase(), stateReason: content.stateReason, closed: content.state === "closed" };
   }
-  return { ...common, __typename: "PullRequest", state: content.state.toUpperCase(), closed: content.state !== "open", merged: content.state === "merged", isDraft: false };
+  return pullRequestObject(content, common);
+}
+
+function pullRequestObject(pr: FakePullRequest, common: Record<string, unknown>) {
+  const reviewObject = (review: FakeReview, k: number) => ({
+    __typename: "PullRequestReview",
+    id: `PRR_${pr.repository.name}_${pr.number}_${k}`,
+    state: review.state,
+    author: userObject(review.author),
+    body: "",
+    submittedAt: review.submittedAt,
+    createdAt: review.submittedAt ?? pr.createdAt,
+    url: `https://github.com/${pr.repository.owner.login}/${pr.repository.name}/pull/${pr.number}#pullrequestreview-${k}`,
+  });
+  const reviews = pr.reviews.map((r, k) => ({ review: r, k }));
+  return {
+    ...common,
+    __typename: "PullRequest",
+    state: pr.state.toUpperCase(),
+    closed: pr.state !== "open",
+    merged: pr.state === "merged",
+    isDraft: pr.isDraft,
+    createdAt: pr.createdAt,
+    updatedAt: pr.updatedAt,
+    mergedAt: pr.mergedAt,
+    closedAt: pr.state === "open" ? null : (pr.mergedAt ?? pr.updatedAt),
+    author: userObject(pr.author),
+    reviewDecision: pr.reviewDecision,
+    reviews: (args: ConnectionArgs & { states?: string[] | null; author?: string | null }) =>
+      connection(
+        reviews.filter(({ review }) => (!args.states || args.states.includes(review.state)) && (!args.author || review.author.toLowerCase() === args.author.toLowerCase())),
+        args,
+        ({ review, k }) => reviewObject(review, k),
+      ),
+    latestReviews: (args: ConnectionArgs) => {
+      const kept = new Set(latestReviews(pr.reviews));
+      return connection(reviews.filter(({ review }) => kept.has(review)), args, ({ review, k }) => reviewObject(review, k));
+    },
+    timelineItems: (args: ConnectionArgs & { itemTypes?: string[] | null; since?: string | null; skip?: number | null }) => {
+      unmodelled(args, ["skip"], "PullRequest.timelineItems");
+      const types = args.itemTypes ?? [];
+      if (types.length === 0 || types.some((t) => t !== "REVIEW_REQUESTED_EVENT")) {
+        throw new Error(`the fake GitHub's timelines hold REVIEW_REQUESTED_EVENT only; ask for itemTypes: [REVIEW_REQUESTED_EVENT], not ${JSON.stringify(args.itemTypes ?? null)}`);
+      }
+      const since = args.since ? Date.parse(args.since) : -Infinity;
+      const events = pr.reviewRequestedAt.filter((at) => Date.parse(at) >= since);
+      const page = connection(events, args, (at) => ({
+        __typename: "ReviewRequestedEvent",
+        id: `RRE_${pr.repository.name}_${pr.number}_${at}`,
+        createdAt: at,
+        actor: userObject(pr.author),
+        requestedReviewer: userObject("reviewer"),
+        pullRequest: () => contentObject(pr),
+      }));
+      return { ...page, filteredCount: events.length, pageCount: page.nodes.length, updatedAt: pr.updatedAt };
+    },
+  };
 }
 
 function projectObject(project: FakeProject) {
@@ -731,8 +1161,8 @@ function iterationObject(iteration: { title: string; startDate: string; duration
 function itemObject(project: FakeProject, item: FakeItem) {
   const content = item.content;
   const type =
-    content === "redacted" ? "REDACTED" : "draft" in content ? "DRAFT_ISSUE" : content.kind === "Issue" ? "ISSUE" : "PULL_REQUEST";
-  const title = content === "redacted" ? "" : "draft" in content ? content.draft : content.title;
+    content === "redacted" ? "REDACTED" : !("kind" in content) ? "DRAFT_ISSUE" : content.kind === "Issue" ? "ISSUE" : "PULL_REQUEST";
+  const title = content === "redacted" ? "" : !("kind" in content) ? content.draft : content.title;
   const valueOf = (field: FieldSpec) => {
     if (content === "redacted") return null;
     if (field.dataType === "TITLE") return { __typename: "ProjectV2ItemFieldTextValue", id: `${item.id}_title`, text: title, field: fieldObject(project, field) };
@@ -749,7 +1179,7 @@ function itemObject(project: FakeProject, item: FakeItem) {
     project: () => projectObject(project),
     content: () => {
       if (content === "redacted") return null;
-      if ("draft" in content) return { __typename: "DraftIssue", id: `DI_${item.id}`, title: content.draft, body: content.body ?? "", createdAt: NOW, updatedAt: NOW };
+      if (!("kind" in content)) return { __typename: "DraftIssue", id: `DI_${item.id}`, title: content.draft, body: content.body ?? "", createdAt: NOW, updatedAt: NOW };
       return contentObject(content);
     },
     fieldValueByName: ({ name }: { name: string }) => {
@@ -868,6 +1298,7 @@ function rateLimitHeaders(remaining: number, resetInSeconds = 3600): Record<stri
 }
 
 function send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
   const text = typeof payload === "string" ? payload : JSON.stringify(payload);
   res.writeHead(status, {
     "content-type": typeof payload === "string" ? "text/html; charset=utf-8" : "application/json; charset=utf-8",
