@@ -394,7 +394,7 @@ describe("output", () => {
       const lines = result.stdout.trimEnd().split("\n");
       for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(columns);
       // The phase first, then a group after each blank line, the verdict after the last one.
-      const groups = lines.filter((l, i) => i > 0 && lines[i - 1] === "" && i < lines.length - 1);
+      const groups = lines.filter((_, i) => i > 0 && lines[i - 1] === "" && i < lines.length - 1);
       expect(groups.map((g) => g.slice(0, 11))).toEqual(["No assignee", "Alice Examp", "Bob Builder", "Joe Chen (2", "Zoë Very-Lo"]);
       expect(groups[0]).toBe("No assignee (1 issue, 1 to finish)");
       expect(groups[3]).toBe("Joe Chen (2 issues, 2 to finish)");
