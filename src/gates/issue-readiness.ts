@@ -7,6 +7,8 @@
  *   acceptance-criteria  a heading or bold line reading "Acceptance criteria", followed by content
  *   estimate             story points in the Fibonacci sequence (one point ≈ one engineer-day)
  *
+ * and, for a key the tracker does not have, the one criterion it fails: `exists`.
+ *
  * Descriptions arrive as Markdown (GitHub), as the text of Jira Cloud's document format (see
  * trackers/jira/adf.ts) or as Jira Data Center's wiki markup. Every scan here walks each line once,
  * with string operations and no backtracking pattern, so a hostile description costs linear time.
@@ -19,7 +21,8 @@ export function isFibonacci(points: number): boolean {
 }
 
 export const ISSUE_CRITERIA = ["owner", "description", "acceptance-criteria", "estimate"] as const;
-export type IssueCriterionId = (typeof ISSUE_CRITERIA)[number];
+/** The four criteria, and `exists` for a key the tracker does not have. */
+export type IssueCriterionId = (typeof ISSUE_CRITERIA)[number] | "exists";
 
 /** refine (Monday–Wednesday): estimates come later; estimate (Thursday–Friday): everything counts. */
 export type GroomPhase = "refine" | "estimate";
@@ -64,6 +67,11 @@ export function judgeIssue(issue: IssueFacts, phase: GroomPhase = "estimate"): I
     results.push({ id: "estimate", status: "met", detail: `${issue.points} point${issue.points === 1 ? "" : "s"}` });
   }
   return results;
+}
+
+/** An issue the tracker does not have (or the credentials cannot see): unmet `exists`, and nothing else to judge. */
+export function judgeMissingIssue(ref: string): IssueCriterionResult[] {
+  return [{ id: "exists", status: "unmet", detail: `${ref} does not exist` }];
 }
 
 /** The unmet details of an issue, joined for one line: "no assignee, no estimate". */

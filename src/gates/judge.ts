@@ -5,7 +5,7 @@
 import type { FrontMatter, ProjectDocument } from "../projects/front-matter.js";
 import { allCriterionIds, type Criterion, type Evidence, type Gate, type Gates, type RuleName } from "./definitions.js";
 import type { IssueRef, LinkedIssue } from "../trackers/refs.js";
-import { judgeIssue, unmetDetails } from "./issue-readiness.js";
+import { judgeIssue, judgeMissingIssue, unmetDetails } from "./issue-readiness.js";
 import { findSection, type Section } from "../projects/sections.js";
 import { didYouMean } from "../text/suggest.js";
 import { InputError } from "../errors.js";
@@ -314,7 +314,7 @@ function judgeLinked(kind: "ready" | "done" | "exists", from: "milestones" | "fu
       continue;
     }
     if (!issue.found) {
-      problems.push(`${ref.text} does not exist`);
+      problems.push(...unmetDetails(judgeMissingIssue(ref.text)));
       continue;
     }
     if (kind === "ready") {

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import * as branchCreate from "../../src/commands/branch/create.js";
 import * as gateCheck from "../../src/commands/gate/check.js";
+import * as groomCheck from "../../src/commands/groom/check.js";
 import * as milestoneReport from "../../src/commands/milestone/report.js";
 import * as projectInit from "../../src/commands/project/init.js";
 import { UsageError } from "../../src/errors.js";
@@ -94,4 +95,25 @@ table("cloud milestone report", (runF) => milestoneReport.command(runF as never)
   { argv: ["--format", "github"], want: { error: /--format expects table, json or markdown, not 'github'/ } },
   { argv: ["--project", "seven"], want: { error: /--project expects a project number such as 7, not 'seven'/ } },
   { argv: ["--owner", "-acme"], want: { error: /--owner expects a GitHub login/ } },
+]);
+
+table("cloud groom check", (runF) => groomCheck.command(runF as never), [
+  { argv: [], want: { keys: [], format: "table" } },
+  { argv: ["cloud-42", "CLOUD-43", "CLOUD-42"], want: { keys: ["CLOUD-42", "CLOUD-43"] } },
+  { argv: ["--project", "cloud", "--label", " next-session ", "--phase", "estimate"], want: { keys: [], project: "CLOUD", label: "next-session", phase: "estimate" } },
+  { argv: ["--jql", "project = CLOUD ORDER BY key", "--json"], want: { jql: "project = CLOUD ORDER BY key", format: "json" } },
+  { argv: ["--format", "markdown", "--phase", "refine"], want: { format: "markdown", phase: "refine" } },
+  { argv: ["CLOUD-42", "not-a-key"], want: { error: /^'not-a-key' is not a Jira issue key/ } },
+  { argv: ["42"], want: { error: /^'42' is not a Jira issue key/ } },
+  { argv: ["--phase", "friday"], want: { error: /--phase expects refine or estimate, not 'friday'/ } },
+  { argv: ["--project", "C"], want: { error: /--project expects a Jira project key such as CLOUD, not 'C'/ } },
+  { argv: ["--label", " "], want: { error: /--label expects a label such as grooming/ } },
+  { argv: ["--label", "a\nb"], want: { error: /without control characters/ } },
+  { argv: ["--jql", ""], want: { error: /--jql expects a query/ } },
+  { argv: ["CLOUD-42", "--jql", "project = CLOUD"], want: { error: /give issue keys or --jql, not both/ } },
+  { argv: ["CLOUD-42", "--project", "CLOUD"], want: { error: /issue keys select exactly those issues, so --project has nothing to do/ } },
+  { argv: ["--jql", "x = 1", "--label", "grooming"], want: { error: /--jql selects the issues by itself, so --label has nothing to do/ } },
+  { argv: ["--json", "--format", "markdown"], want: { error: /--json and --format markdown ask for different outputs/ } },
+  { argv: ["--format", "github"], want: { error: /--format expects table, json or markdown, not 'github'/ } },
+  { argv: ["--offline"], want: { error: /unknown option '--offline'/ } },
 ]);

@@ -33,7 +33,7 @@ describe("help and version", () => {
     expect(result.stderr).toBe("");
     expect(result.stdout).toMatch(/^Usage: cloud /);
     expect(result.stdout).toContain("Examples");
-    for (const command of ["project", "dor", "dod", "branch", "milestone"]) expect(result.stdout).toContain(command);
+    for (const command of ["project", "dor", "dod", "branch", "milestone", "groom"]) expect(result.stdout).toContain(command);
   });
 
   it("cloud --version prints the package version, exit 0", async () => {
@@ -47,7 +47,7 @@ describe("help and version", () => {
 
   it("the contract's commands all exist", () => {
     const names = leafCommands().map((words) => words.join(" "));
-    for (const command of ["project init", "dor check", "dod check", "branch", "milestone report"]) expect(names).toContain(command);
+    for (const command of ["project init", "dor check", "dod check", "branch", "milestone report", "groom check"]) expect(names).toContain(command);
   });
 
   for (const words of leafCommands()) {

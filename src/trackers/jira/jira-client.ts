@@ -5,14 +5,13 @@
  */
 import { z } from "zod";
 import type { Version2Client } from "jira.js/version2";
-import { hasAcceptanceCriteria, hasDescription } from "../../gates/issue-readiness.js";
 import { JIRA_KEY, missingIssue, type LinkedIssue } from "../refs.js";
 import { didYouMean } from "../../text/suggest.js";
 import { RemoteError, UsageError } from "../../errors.js";
 import { chunk, mapLimit } from "../batch.js";
 import { send as sendRequest } from "../request.js";
 import { defaultRetryPolicy, type RetryPolicy } from "../retry.js";
-import { adfToText } from "./adf.js";
+import { issueFacts, readinessFields } from "./issue-facts.js";
 import { classifyJira, describeFailure, retryDecision, toRemoteError, type RequestLabel } from "./jira-failures.js";
 import type { Deployment, JiraApi } from "./jira-api.js";
 import type { JiraClient, JiraIssueSummary, JiraSettings, SearchOptions } from "./jira.js";
@@ -143,6 +142,42 @@ export function createJiraClient(apiFor: () => Promise<JiraApi>, settings: JiraS
     return search(`key in (${keys.join(", ")})`, fields, { validateQuery: "warn" });
   }
 
+  /**
+   * The issues with these keys, keyed by the key asked for; a key Jira does not have is absent. Bulk
+   * fetch on Cloud, a search with validateQuery=warn on Data Center, 100 keys a request, a few at once.
+   */
+  async function issuesByKeys(keys: readonly string[], fields: string[]): Promise<Map<string, JiraIssue>> {
+    const asked = new Set(keys.map((k) => k.trim().toUpperCase()));
+    const wanted = [...asked];
+    wanted.forEach(assertKey);
+    const found = new Map<string, JiraIssue>();
+    if (wanted.length === 0) return found;
+    const answers = await mapLimit(chunk(wanted, BULK_FETCH_LIMIT), PARALLEL_BATCHES, (batch) => fetchByKeys(batch, fields));
+    let movedAnswers = 0;
+    for (const issue of answers.flat()) {
+      found.set(issue.key, issue);
+      if (!asked.has(issue.key)) movedAnswers++;
+    }
+    // Jira answers a moved issue's old key with the issue under its new key, so the old key looks
+    // missing. Only when that happened, ask for each missing key alone to learn which is which.
+    const missing = wanted.filter((key) => !found.has(key));
+    if (movedAnswers > 0 && missing.length > 0) {
+      const moved = await mapLimit(missing, PARALLEL_BATCHES, (key) =>
+        fetchIssue(key, fields).catch((error: unknown) => {
+          if (error instanceof RemoteError && error.status === 404) return undefined;
+          throw error;
+        }),
+      );
+      for (const [i, key] of missing.entries()) {
+        const issue = moved[i];
+        if (issue) found.set(key, issue);
+      }
+    }
+    // Only the keys asked for: an answer under a new key is already filed under its old one.
+    for (const key of [...found.keys()]) if (!asked.has(key)) found.delete(key);
+    return found;
+  }
+
   const summary = (issue: JiraIssue): JiraIssueSummary => ({
     key: issue.key,
     summary: issue.fields.summary,
@@ -161,41 +196,20 @@ export function createJiraClient(apiFor: () => Promise<JiraApi>, settings: JiraS
     },
 
     async getLinkedIssues(keys) {
-      const asked = new Set(keys.map((k) => k.trim().toUpperCase()));
-      const wanted = [...asked];
+      const wanted = [...new Set(keys.map((k) => k.trim().toUpperCase()))];
       wanted.forEach(assertKey);
       const result = new Map<string, LinkedIssue>();
       if (wanted.length === 0) return result;
       const points = await storyPointsFields();
-      const fields = ["summary", "status", "assignee", "description", ...points];
-      const answers = await mapLimit(chunk(wanted, BULK_FETCH_LIMIT), PARALLEL_BATCHES, (batch) => fetchByKeys(batch, fields));
-      const found = new Map<string, JiraIssue>();
-      let movedAnswers = 0;
-      for (const issue of answers.flat()) {
-        found.set(issue.key, issue);
-        if (!asked.has(issue.key)) movedAnswers++;
-      }
-      // Jira answers a moved issue's old key with the issue under its new key, so the old key looks
-      // missing. Only when that happened, ask for each missing key alone to learn which is which.
-      const missing = wanted.filter((key) => !found.has(key));
-      if (movedAnswers > 0 && missing.length > 0) {
-        const moved = await mapLimit(missing, PARALLEL_BATCHES, (key) =>
-          fetchIssue(key, fields).catch((error: unknown) => {
-            if (error instanceof RemoteError && error.status === 404) return undefined;
-            throw error;
-          }),
-        );
-        for (const [i, key] of missing.entries()) {
-          const issue = moved[i];
-          if (issue) found.set(key, issue);
-        }
-      }
+      const found = await issuesByKeys(wanted, readinessFields(points));
       for (const key of wanted) {
         const issue = found.get(key);
-        result.set(key, issue ? linkedIssue(key, issue, points, settings.host) : missingIssue(key));
+        result.set(key, issue ? issueFacts(key, issue, points, settings.host) : missingIssue(key));
       }
       return result;
     },
+
+    issuesByKeys,
 
     async myOpenIssues() {
       return (await search(MY_OPEN_ISSUES_JQL, ["summary", "issuetype"], { limit: MY_OPEN_ISSUES_LIMIT })).map(summary);
@@ -307,29 +321,6 @@ function chooseStoryPointsFields(fields: readonly JiraField[], configured: strin
     });
   }
   return ids;
-}
-
-/** The facts of `issue`, found for the reference `ref` (its key, or a key it had before it moved). */
-function linkedIssue(ref: string, issue: JiraIssue, pointsFields: readonly string[], host: string): LinkedIssue {
-  const { fields } = issue;
-  const values = fields as Record<string, unknown>;
-  const points = pointsFields.map((id) => values[id]).find((v): v is number => typeof v === "number");
-  const assignee = fields.assignee ? (fields.assignee.displayName ?? fields.assignee.name ?? fields.assignee.accountId ?? "unknown") : null;
-  return {
-    ref,
-    found: true,
-    url: `${host}/browse/${issue.key}`,
-    title: fields.summary,
-    assignee,
-    points: points ?? null,
-    ...descriptionFacts(adfToText(fields.description)),
-    done: fields.status?.statusCategory.key === "done",
-    ...(fields.status ? { state: fields.status.name } : {}),
-  };
-}
-
-function descriptionFacts(text: string): { described: boolean; acceptanceCriteria: boolean } {
-  return { described: hasDescription(text), acceptanceCriteria: hasAcceptanceCriteria(text) };
 }
 
 /** The status transitions of one history entry, with its time as an ISO string. */

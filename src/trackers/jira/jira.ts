@@ -41,6 +41,13 @@ export interface JiraClient extends Tracker<"jira"> {
    * /rest/api/3/field per run to find the story points field unless jira.storyPointsField is an id.
    */
   getLinkedIssues(keys: readonly string[]): Promise<Map<string, LinkedIssue>>;
+  /**
+   * The issues with these keys (upper-case, each a valid key), with these fields, keyed by the key
+   * asked for; a key Jira does not have is absent, never an error, and a moved issue is filed under
+   * the key asked for (its `key` is the new one). Jira Cloud: POST /rest/api/3/issue/bulkfetch;
+   * Data Center: POST /rest/api/2/search `key in (…)` with validateQuery=warn. 100 keys a request.
+   */
+  issuesByKeys(keys: readonly string[], fields: string[]): Promise<Map<string, JiraIssue>>;
   /** Open issues assigned to the current user, most recently updated first. */
   myOpenIssues(): Promise<JiraIssueSummary[]>;
   /** The deployment in use, decided once a run, on the first request. */
