@@ -3,30 +3,14 @@
  * templates and every Markdown output, and the real Mermaid parser (under jsdom) over the milestone
  * chart, hostile names included. Also `--input` field names checked as gh writes them.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { JSDOM } from "jsdom";
 import { beforeAll, describe, expect, it } from "vitest";
+import { lint } from "../helpers/markdownlint.js";
 import { tempDir } from "../helpers/tmp.js";
 import { copyExample, initProject, projectRoot, run } from "../spine/support.js";
 
-const MARKDOWNLINT = path.join(path.dirname(createRequire(import.meta.url).resolve("markdownlint-cli2")), "markdownlint-cli2-bin.mjs");
-
-/** markdownlint-cli2's findings for these files (empty when they pass), with MD013 (line length) off. */
-function lint(files: Record<string, string>): string {
-  const dir = tempDir("cloud-lint-");
-  writeFileSync(path.join(dir, ".markdownlint-cli2.jsonc"), JSON.stringify({ config: { MD013: false } }));
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  try {
-    execFileSync(process.execPath, [MARKDOWNLINT, ...Object.keys(files)], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return "";
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return `${e.stdout ?? ""}${e.stderr ?? ""}`.split("\n").filter((l) => /\.md:\d+/.test(l)).join("\n");
-  }
-}
 
 describe("markdownlint-cli2 finds nothing", () => {
   it("finds something in a file that breaks a rule (the check can fail)", () => {

@@ -4,14 +4,13 @@
  * --jql, paging, exact request counts on Jira Cloud and Data Center, every output format, and the
  * same verdicts as `issues-ready` in `cloud dor check`.
  */
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { displayWidth } from "../../src/io/width.js";
 import { adf, fakeIssue, loopbackJira, READY_DESCRIPTION, readyIssue, type FakeIssue, type JiraServer, type JiraServerOptions } from "../helpers/jira-server.js";
 import { baseEnv, cli, type CliResult } from "../helpers/run-cli.js";
+import { lint } from "../helpers/markdownlint.js";
 import { tempDir } from "../helpers/tmp.js";
 import { byId, checkJson, copyExample, editFrontMatter } from "../spine/support.js";
 
@@ -473,18 +472,3 @@ describe("one definition: groom check and issues-ready agree", () => {
   });
 });
 
-const MARKDOWNLINT = path.join(path.dirname(createRequire(import.meta.url).resolve("markdownlint-cli2")), "markdownlint-cli2-bin.mjs");
-
-/** markdownlint-cli2's findings for these files (empty when they pass), with MD013 (line length) off. */
-function lint(files: Record<string, string>): string {
-  const dir = tempDir("cloud-lint-");
-  writeFileSync(path.join(dir, ".markdownlint-cli2.jsonc"), JSON.stringify({ config: { MD013: false } }));
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  try {
-    execFileSync(process.execPath, [MARKDOWNLINT, ...Object.keys(files)], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return "";
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return `${e.stdout ?? ""}${e.stderr ?? ""}`.split("\n").filter((l) => /\.md:\d+/.test(l)).join("\n");
-  }
-}
