@@ -1,6 +1,6 @@
 /**
  * What the clients refuse before they send anything: credentials over plain http to another machine,
- * and a GITHUB_GRAPHQL_URL echoed with its password.
+ * a GITHUB_GRAPHQL_URL echoed with its password, and a timeout setTimeout cannot keep.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -9,6 +9,7 @@ import { defaultConfig } from "../../src/config/schema.js";
 import { UsageError } from "../../src/errors.js";
 import { graphqlEndpoint } from "../../src/trackers/github/github-token.js";
 import { isLoopback, jiraSettings } from "../../src/trackers/jira/jira.js";
+import { MAX_TIMEOUT_MS, requestTimeoutMs } from "../../src/trackers/timeout.js";
 import { baseEnv, cli } from "../helpers/run-cli.js";
 import { tempDir, tempRepo } from "../helpers/tmp.js";
 
@@ -82,5 +83,25 @@ describe("plain http with credentials", () => {
     expect(thrown(() => graphqlEndpoint({ GITHUB_GRAPHQL_URL: "user:hunter2hunter2@ghe/api" })).message).toBe("GITHUB_GRAPHQL_URL must be an http(s) URL, not 'user:'");
     // Without an @ there is no password to hide, and seeing the value helps.
     expect(thrown(() => graphqlEndpoint({ GITHUB_GRAPHQL_URL: "ghe.example.com/api/graphql" })).message).toBe("GITHUB_GRAPHQL_URL is not a URL: 'ghe.example.com/api/graphql'");
+  });
+});
+
+describe("CLOUD_HTTP_TIMEOUT_MS", () => {
+  it("accepts up to 2^31 - 1, the longest delay setTimeout keeps", () => {
+    expect(MAX_TIMEOUT_MS).toBe(2 ** 31 - 1);
+    expect(requestTimeoutMs({ CLOUD_HTTP_TIMEOUT_MS: "2147483647" })).toBe(2_147_483_647);
+    expect(requestTimeoutMs({ CLOUD_HTTP_TIMEOUT_MS: " 300 " })).toBe(300);
+  });
+
+  it.each(["2147483648", "4294967296", "99999999999999999999999999"])("refuses %s (it would fire at once) with exit 2", (value) => {
+    const error = thrown(() => requestTimeoutMs({ CLOUD_HTTP_TIMEOUT_MS: value }));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/^CLOUD_HTTP_TIMEOUT_MS must be at most 2147483647 milliseconds \(about 24\.8 days\), not '\d{1,20}…?'$/);
+  });
+
+  it("through a command: exit 2 before any request", async () => {
+    const result = await cli(["branch", "CLOUD-42"], { cwd: tempRepo(), env: baseEnv({ ...JIRA, JIRA_HOST: "https://jira.invalid", CLOUD_HTTP_TIMEOUT_MS: "2147483648" }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: CLOUD_HTTP_TIMEOUT_MS must be at most 2147483647 milliseconds/);
   });
 });
