@@ -105,3 +105,11 @@ describe("CLOUD_HTTP_TIMEOUT_MS", () => {
     expect(result.stderr).toMatch(/^error: CLOUD_HTTP_TIMEOUT_MS must be at most 2147483647 milliseconds/);
   });
 });
+
+describe("JIRA_HOST's path", () => {
+  it("loses its trailing slashes in linear time, however many there are", () => {
+    expect(jiraSettings({ ...JIRA, JIRA_HOST: "https://jira.example.com/jira///" }, defaultConfig).host).toBe("https://jira.example.com/jira");
+    const slashes = "/".repeat(200_000);
+    expect(jiraSettings({ ...JIRA, JIRA_HOST: `https://jira.example.com${slashes}a${slashes}` }, defaultConfig).host).toBe(`https://jira.example.com${slashes}a`);
+  });
+});

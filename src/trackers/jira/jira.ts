@@ -129,7 +129,10 @@ function normalizeHost(host: string, source: string): string {
     });
   }
   refuseUnencrypted(url, source);
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  // Trailing slashes, counted from the end: /\/+$/ would retry every start of a long run of them.
+  let end = url.pathname.length;
+  while (end > 0 && url.pathname.charCodeAt(end - 1) === 0x2f) end--;
+  return `${url.origin}${url.pathname.slice(0, end)}`;
 }
 
 /**
