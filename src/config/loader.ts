@@ -2,10 +2,11 @@
  * Find cloud.config.yaml by walking up from the working directory, parse it with positions,
  * refuse secrets, validate, resolve. Paths in the config are relative to the file's folder.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { gitTopLevel } from "../git/top-level.js";
+import { MAX_FRONT_MATTER_BYTES, readTextFile } from "../io/bounded-read.js";
 import { defaultConfig, type Config } from "./defaults.js";
 
 export const CONFIG_FILE = "cloud.config.yaml";
@@ -43,13 +44,13 @@ export async function findConfigFile(cwd: string): Promise<string | null> {
 export async function loadConfig(cwd: string): Promise<LoadedConfig> {
   const file = await findConfigFile(cwd);
   if (!file) return { config: structuredClone(defaultConfig), file: null, root: gitTopLevel(cwd) ?? cwd };
+  const shown = path.relative(cwd, file) || CONFIG_FILE;
   // YAML and zod are loaded only when there is a file to read.
   const [text, { parseYaml, validateYaml }, { rawConfigSchema, resolveConfig, refuseSecrets }] = await Promise.all([
-    readFile(file, "utf8"),
+    readTextFile(file, { maxBytes: MAX_FRONT_MATTER_BYTES, what: "config file", shown }),
     import("../text/yaml.js"),
     import("./schema.js"),
   ]);
-  const shown = path.relative(cwd, file) || CONFIG_FILE;
   refuseSecrets(text, shown);
   const source = parseYaml(text, { file: shown });
   const value = source.value ?? {};

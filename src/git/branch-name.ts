@@ -8,28 +8,56 @@
  */
 import { asciiWords } from "../text/ascii.js";
 
-/**
- * A word with a letter in it, then `-`, then a digit: the start of something Jira's integrations read
- * as an issue key (`node-20` → NODE-20). Underscores count as word characters because keys may hold them.
- */
-const KEY_LIKE_SEAM = /(?<![A-Za-z0-9_])([A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*)-(?=[0-9])/g;
-
 /** Separators the format may put between placeholders. */
 const SEPARATOR_RUN = /[-_./]{2,}/g;
+/** Applied after SEPARATOR_RUN, so each run it meets is one character long: linear time. */
 const EDGE_SEPARATORS = /^[-_./]+|[-_./]+$/g;
 
+/** A word character of a key: ASCII letter, digit or underscore. */
+function isWordChar(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
 /**
- * Join every `word-123` into `word123`, repeating until none is left (`release-2-3` → `release23`), so
- * that no key-like token remains. A dash after a word of digits only (`2-3`) can stay: keys start
- * with a letter.
+ * Join every `word-123` into `word123` (`node-20` → `node20`; Jira's integrations would read `node-20`
+ * as the key NODE-20), and again for what follows (`release-2-3` → `release23`), so that no key-like
+ * token remains. A word is a run of ASCII letters, digits and underscores (keys may hold them); a dash
+ * after a word of digits only (`2-3`) can stay, as keys start with a letter.
+ *
+ * One pass from left to right: a join only ever lengthens the word to its left, so every seam is
+ * decided when the scan reaches it. (Repeating a pattern until nothing changed took minutes on a
+ * long word: each round was quadratic in the word's length.)
  */
 export function defuseKeyTokens(text: string): string {
-  let current = text;
-  for (;;) {
-    const next = current.replace(KEY_LIKE_SEAM, "$1");
-    if (next === current) return current;
-    current = next;
+  let out = "";
+  let run = 0;
+  let wordHasLetter = false;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isWordChar(code)) {
+      if (!inWord) wordHasLetter = false;
+      inWord = true;
+      if (isLetter(code)) wordHasLetter = true;
+      continue;
+    }
+    if (code === 0x2d && inWord && wordHasLetter && isDigit(text.charCodeAt(i + 1))) {
+      // Drop the dash; the word goes on, letter and all.
+      out += text.slice(run, i);
+      run = i + 1;
+      continue;
+    }
+    inWord = false;
   }
+  return run === 0 ? text : out + text.slice(run);
 }
 
 /**
@@ -55,9 +83,15 @@ export interface BranchNameInput {
 }
 
 export function branchName(input: BranchNameInput): string {
-  const words = branchSlug(input.summary).split("-").filter((w) => w !== "");
   const type = branchSlug(input.type ?? "");
   const fill = (slug: string) => fillFormat(input.format, { slug, key: input.key, type });
+  // Filling never drops a letter or digit, so a name has at least those of the format filled without
+  // a slug (type, key, literal text) plus those of the slug. When the former alone are too many, no
+  // slug fits and the answer is that name; otherwise the slug has what is left.
+  const bare = fill("");
+  const budget = input.maxLength - countLettersAndDigits(bare);
+  if (budget <= 0) return bare;
+  const words = wordsThatMayFit(branchSlug(input.summary), budget);
 
   // Keep as many whole words as fit; drop the rest.
   for (let n = words.length; n > 0; n--) {
@@ -72,6 +106,31 @@ export function branchName(input: BranchNameInput): string {
   }
   // Nothing of the summary fits (or it had no letters or digits at all): the format with the key alone.
   return fill("");
+}
+
+/**
+ * The words of a slug that can be part of a name whose slug has at most `budget` letters and digits:
+ * words beyond the first `budget` letters can never fit, and a first word longer than `budget` can only
+ * fit cut to that length (one more character is kept, so that the whole word is still tried, and
+ * fails, as before). This bounds the cutting by the name's length rather than the summary's, so the
+ * work is linear in the summary.
+ */
+function wordsThatMayFit(slug: string, budget: number): string[] {
+  const words: string[] = [];
+  let letters = 0;
+  for (const word of slug.split("-")) {
+    if (word === "") continue;
+    words.push(word.length > budget ? word.slice(0, budget + 1) : word);
+    letters += word.length;
+    if (letters > budget) break;
+  }
+  return words;
+}
+
+function countLettersAndDigits(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (isLetter(text.charCodeAt(i)) || isDigit(text.charCodeAt(i))) n++;
+  return n;
 }
 
 /**

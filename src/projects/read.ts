@@ -2,10 +2,11 @@
  * Projects on disk: find them under the docs folder, read project.md and its RFC, and gather the
  * evidence the pure checker needs.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, UsageError } from "../errors.js";
+import { fileErrorReason, MAX_DOCUMENT_BYTES, MAX_FRONT_MATTER_BYTES, readTextFileSync } from "../io/bounded-read.js";
 import { parseProjectDocument, type ProjectDocument } from "./front-matter.js";
 import { parseSections } from "./sections.js";
 import type { SectionSource } from "../gates/judge.js";
@@ -23,8 +24,11 @@ export interface LoadedProject {
 
 const SKIP_DIRS = new Set(["node_modules", ".git"]);
 
-/** Every project.md under `root`, sorted, at most a few levels deep. */
-export async function discoverProjects(root: string, depth = 4): Promise<string[]> {
+/**
+ * Every project.md under `root`, sorted, at most a few levels deep. A folder that cannot be read is an
+ * InputError (exit 2) naming it: relative to `cwd` when given, else absolute.
+ */
+export async function discoverProjects(root: string, depth = 4, cwd?: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string, level: number): Promise<void> => {
     let entries;
@@ -32,7 +36,7 @@ export async function discoverProjects(root: string, depth = 4): Promise<string[
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT" && level === 0) return;
-      throw error;
+      throw new InputError(`cannot read the folder ${cwd === undefined ? dir : displayPath(dir, cwd)}: ${fileErrorReason(error)}`, { cause: error });
     }
     for (const entry of entries) {
       if (entry.isFile() && entry.name === PROJECT_FILE) found.push(path.join(dir, entry.name));
@@ -54,8 +58,10 @@ export async function resolveProjectPath(arg: string, cwd: string): Promise<stri
   let info;
   try {
     info = await stat(absolute);
-  } catch {
-    throw new UsageError(`'${arg}' does not exist`, { hint: "Pass a project folder or its project.md." });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "does not exist" : `cannot be read: ${fileErrorReason(error)}`;
+    throw new UsageError(`'${arg}' ${reason}`, { hint: "Pass a project folder or its project.md." });
   }
   if (info.isDirectory()) {
     const file = path.join(absolute, PROJECT_FILE);
@@ -75,23 +81,28 @@ export function displayPath(absolute: string, cwd: string): string {
   return (relative === "" ? "." : relative).split(path.sep).join("/");
 }
 
-/** Synchronous reads: for many small files they are several times faster than fs/promises. */
+/**
+ * Synchronous reads: for many small files they are several times faster than fs/promises. Both files
+ * are read bounded (src/io/bounded-read.ts): a regular UTF-8 file of at most MAX_FRONT_MATTER_BYTES
+ * (project.md) or MAX_DOCUMENT_BYTES (the RFC), else an InputError (exit 2) naming the path.
+ */
 export function loadProject(file: string, cwd: string): LoadedProject {
   const shown = displayPath(file, cwd);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(`cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  const text = readTextFileSync(file, { maxBytes: MAX_FRONT_MATTER_BYTES, what: "project file", shown });
   const project = parseProjectDocument(text, shown);
   const dir = path.dirname(file);
   const documents: SectionSource[] = [];
   const rfcDoc = project.frontMatter.rfc?.doc;
   const rfcPath = rfcDoc && !/^[a-z][a-z0-9+.-]*:\/\//i.test(rfcDoc) ? path.resolve(dir, rfcDoc) : path.join(dir, RFC_FILE);
   if (existsSync(rfcPath) && rfcPath !== file) {
-    const rfcText = readFileSync(rfcPath, "utf8");
-    documents.push({ file: displayPath(rfcPath, cwd), sections: parseSections(rfcText) });
+    const rfcShown = displayPath(rfcPath, cwd);
+    const rfcText = readTextFileSync(rfcPath, {
+      maxBytes: MAX_DOCUMENT_BYTES,
+      what: "RFC",
+      shown: rfcShown,
+      ...(rfcDoc ? { hint: `Point rfc.doc in ${shown} at the project's Markdown RFC.` } : {}),
+    });
+    documents.push({ file: rfcShown, sections: parseSections(rfcText) });
   }
   documents.push({ file: shown, sections: parseSections(project.body, project.bodyLine) });
   return {

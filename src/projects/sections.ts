@@ -15,14 +15,79 @@ export interface Section {
   written: boolean;
 }
 
+/**
+ * A section number at the start of a heading: `2. `, `3.1 `, `4) `. Anchored, and each quantifier is
+ * followed by a character it cannot match, so it runs in time linear in the heading.
+ */
+const SECTION_NUMBER = /^\s*\d+(?:\.\d+)*[.)]?\s+/;
+
 /** "2. Alternatives considered:" → "alternatives considered". */
 export function normalizeHeading(heading: string): string {
-  return heading
-    .toLowerCase()
-    .replace(/^\s*(?:\d+(?:\.\d+)*[.)]?\s+)/, "")
-    .replace(/[:.\s]+$/, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  const lower = heading.toLowerCase().replace(SECTION_NUMBER, "");
+  // Trailing colons, dots and spaces, found from the end: the pattern /[:.\s]+$/ would try every start
+  // of a long run of them, in quadratic time.
+  let end = lower.length;
+  while (end > 0 && isTrailingPunctuation(lower.charCodeAt(end - 1))) end--;
+  return lower.slice(0, end).replace(/\s+/g, " ").trim();
+}
+
+function isTrailingPunctuation(code: number): boolean {
+  return code === 0x3a || code === 0x2e || isSpace(code);
+}
+
+/** What `\s` matches in a JavaScript pattern. */
+function isSpace(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0x20 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** What `.` does not match in a JavaScript pattern without the `s` flag. */
+function isLineTerminator(code: number): boolean {
+  return code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029;
+}
+
+const HASH = 0x23;
+
+/**
+ * An ATX heading: up to three spaces, one to six `#`, then the text, without a closing run of `#`.
+ * A scanner, in linear time, doing exactly what /^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$/ did (that
+ * pattern took seconds on `# a` followed by a few thousand spaces and a letter: its `.*?`, `\s*`, `#*`
+ * and `\s*` split the same run in every possible way before failing), quirks included: seven or more
+ * `#` followed by nothing but spaces is a level-6 heading with no text, and `# a#` has the text `a`.
+ */
+export function parseAtxHeading(line: string): { level: number; text: string } | null {
+  let i = 0;
+  while (i < line.length && isSpace(line.charCodeAt(i))) i++;
+  if (i > 3 || line.charCodeAt(i) !== HASH) return null;
+  const hashes = i;
+  while (i < line.length && line.charCodeAt(i) === HASH) i++;
+  const run = i - hashes;
+  if (run > 6) {
+    // Only `\s*#*\s*$` can follow the six the pattern takes, and the rest of the run must be its `#*`.
+    for (let j = i; j < line.length; j++) if (!isSpace(line.charCodeAt(j))) return null;
+    return { level: 6, text: "" };
+  }
+  if (i === line.length) return { level: run, text: "" };
+  if (!isSpace(line.charCodeAt(i))) return null;
+  while (i < line.length && isSpace(line.charCodeAt(i))) i++;
+  // The text ends where the longest tail of spaces, `#`s and spaces begins.
+  let end = line.length;
+  while (end > i && isSpace(line.charCodeAt(end - 1))) end--;
+  while (end > i && line.charCodeAt(end - 1) === HASH) end--;
+  while (end > i && isSpace(line.charCodeAt(end - 1))) end--;
+  for (let j = i; j < end; j++) if (isLineTerminator(line.charCodeAt(j))) return null;
+  return { level: run, text: line.slice(i, end).trim() };
 }
 
 interface Line {
@@ -85,9 +150,9 @@ function scan(text: string, firstLine: number): Line[] {
       out.push({ number, hasText: true });
       continue;
     }
-    const heading = /^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$/.exec(visible);
+    const heading = parseAtxHeading(visible);
     if (heading) {
-      out.push({ number, heading: { level: heading[1]!.length, text: (heading[2] ?? "").trim() }, hasText: false });
+      out.push({ number, heading, hasText: false });
       continue;
     }
     out.push({ number, hasText: visible.trim() !== "" });

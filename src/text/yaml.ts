@@ -1,13 +1,40 @@
 /**
  * YAML parsed with positions, and zod problems turned into `file:line:column` messages.
  * Shared by the config loader and the front-matter model. Pure: text in, values or errors out.
+ *
+ * Hostile input is bounded here, in work proportional to the text:
+ *   - nesting deeper than MAX_YAML_DEPTH is refused from the parser's token tree before the library
+ *     composes it (composing recurses, and thousands of levels exhaust the stack);
+ *   - duplicate keys are found with one Set per mapping (the library's own check, `uniqueKeys`, compares
+ *     every key with every other: 100,000 keys took minutes), reported at the second key;
+ *   - a key `__proto__`, which the value keeps but zod's records silently drop, is reported by
+ *     validateYaml as an unknown key like any other;
+ *   - aliases expand at most `maxAliasCount` times.
  */
-import { isMap, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLError } from "yaml";
+import {
+  Composer,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Parser,
+  visit,
+  YAMLParseError,
+  type CST,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLError,
+} from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
 import { didYouMean } from "./suggest.js";
 
 export type YamlPath = readonly PropertyKey[];
+
+/** Deeper nesting is refused; no file this tool reads needs more than a handful of levels. */
+export const MAX_YAML_DEPTH = 64;
 
 export interface Position {
   line: number;
@@ -23,6 +50,8 @@ export interface YamlSource {
   where(path: YamlPath, which?: "key" | "value"): string;
   /** `file:line` of the value (or key) at `path`: the form reports show. */
   line(path: YamlPath, which?: "key" | "value"): string;
+  /** Paths of keys named `__proto__`, which no schema accepts; validateYaml reports the first. */
+  protoKeys?: readonly YamlPath[];
 }
 
 export interface ParseYamlOptions {
@@ -34,18 +63,41 @@ export interface ParseYamlOptions {
 export function parseYaml(text: string, options: ParseYamlOptions): YamlSource {
   const lineOffset = options.lineOffset ?? 0;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const position = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
     return { line: p.line + lineOffset, column: p.col };
   };
+  const at = (offset: number) => {
+    const p = position(offset);
+    return `${options.file}:${p.line}:${p.column}`;
+  };
+
+  // The parser keeps its own stack, so any depth is safe to tokenise; measure it before composing.
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const tooDeep = firstTooDeep(tokens, MAX_YAML_DEPTH);
+  if (tooDeep !== undefined) {
+    throw new InputError(`invalid YAML: nested more than ${MAX_YAML_DEPTH} levels deep`, {
+      location: at(tooDeep),
+      hint: "Flatten the structure; no value here needs that many levels.",
+    });
+  }
+  const doc = composeOne(tokens, text.length);
+
   const problem = doc.errors[0];
   if (problem) {
-    const p = position(unclosedFlowStart(doc, problem) ?? problem.pos[0]);
+    const offset = unclosedFlowStart(doc, problem) ?? problem.pos[0];
     const reason = problem.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new InputError(`invalid YAML: ${reason}`, {
-      location: `${options.file}:${p.line}:${p.column}`,
+      location: at(offset),
       hint: "Fix the YAML syntax at that position.",
+    });
+  }
+  const keys = checkKeys(doc);
+  if (keys.duplicate) {
+    const { key, first, second } = keys.duplicate;
+    throw new InputError(`invalid YAML: map keys must be unique; '${key}' is already a key on line ${position(first).line}`, {
+      location: at(second),
+      hint: "Remove one of the two, or merge them.",
     });
   }
   let value: unknown;
@@ -69,7 +121,87 @@ export function parseYaml(text: string, options: ParseYamlOptions): YamlSource {
       return `${options.file}:${p.line}:${p.column}`;
     },
     line: (path, which) => `${options.file}:${locate(path, which).line}`,
+    protoKeys: keys.proto,
   };
+}
+
+/** What parseDocument does, from tokens already parsed: one document, composed without uniqueKeys. */
+function composeOne(tokens: CST.Token[], length: number): Document.Parsed {
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, strict: true });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, length)) {
+    if (!doc) {
+      doc = next;
+    } else {
+      doc.errors.push(new YAMLParseError(next.range.slice(0, 2) as [number, number], "MULTIPLE_DOCS", "more than one document (a second '---')"));
+      break;
+    }
+  }
+  return doc!;
+}
+
+/** Offset of the first collection nested deeper than `max`, walking the token tree without recursion. */
+function firstTooDeep(tokens: readonly CST.Token[], max: number): number | undefined {
+  const stack: { token: CST.Token; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
+  let found: number | undefined;
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      const inner = depth + 1;
+      if (inner > max) {
+        if (found === undefined || token.offset < found) found = token.offset;
+        continue;
+      }
+      for (const item of token.items) {
+        if (item.key) stack.push({ token: item.key, depth: inner });
+        if (item.value) stack.push({ token: item.value, depth: inner });
+      }
+    } else if (token.type === "document" && token.value) {
+      stack.push({ token: token.value, depth });
+    }
+  }
+  return found;
+}
+
+interface KeyCheck {
+  duplicate?: { key: string; first: number; second: number };
+  proto: YamlPath[];
+}
+
+/**
+ * One Set per mapping, keyed as the value will be (the text of a scalar key), so two keys that make the
+ * same property are a duplicate. Collection and alias keys are left to the schema. No recursion.
+ */
+function checkKeys(doc: Document.Parsed): KeyCheck {
+  const proto: { path: YamlPath; offset: number }[] = [];
+  let duplicate: KeyCheck["duplicate"];
+  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: doc.contents, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items as Pair[]) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          const name = key.value === null ? "" : String(key.value);
+          const offset = key.range?.[0] ?? 0;
+          const first = seen.get(name);
+          if (first !== undefined) {
+            if (!duplicate || offset < duplicate.second) duplicate = { key: name, first, second: offset };
+          } else {
+            seen.set(name, offset);
+          }
+          if (name === "__proto__") proto.push({ path: [...path, name], offset });
+          stack.push({ node: pair.value, path: [...path, name] });
+        } else {
+          stack.push({ node: pair.value, path: [...path, String(isAlias(key) ? key.source : key)] });
+        }
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => stack.push({ node: item, path: [...path, index] }));
+    }
+  }
+  return { duplicate, proto: proto.sort((a, b) => a.offset - b.offset).map((p) => p.path) };
 }
 
 /**
@@ -150,7 +282,14 @@ export function knownKeysAt(schema: z.ZodType, path: YamlPath): string[] {
 /** Validate a located YAML value; the first problem becomes an InputError at its position. */
 export function validateYaml<S extends z.ZodType>(source: YamlSource, schema: S, what: string): z.output<S> {
   const result = schema.safeParse(source.value);
-  if (result.success) return result.data;
+  if (result.success) {
+    // zod's strict objects report `__proto__` as unknown, but its records drop it without a word.
+    const proto = source.protoKeys?.[0];
+    if (proto) {
+      throw new InputError(`unknown key '${proto.map(String).join(".")}' in ${what}`, { location: source.where(proto, "key") });
+    }
+    return result.data;
+  }
   const issue = result.error.issues[0]!;
   throw new InputError(describeIssue(issue, schema, what), {
     location: issue.code === "unrecognized_keys"

@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import { UsageError } from "../../errors.js";
 import type { Env } from "../../io/streams.js";
+import { refuseUnencrypted } from "../jira/jira.js";
 
 export const DEFAULT_GRAPHQL_URL = "https://api.github.com/graphql";
 
@@ -14,18 +15,24 @@ export interface Token {
   source: string;
 }
 
-/** The GraphQL endpoint, checked: an http(s) URL. */
+/**
+ * The GraphQL endpoint, checked: an http(s) URL, https unless the host is this machine (the token goes
+ * out with every request). The value is echoed in a message only when it cannot hold a password.
+ */
 export function graphqlEndpoint(env: Env): URL {
   const raw = env.GITHUB_GRAPHQL_URL?.trim() || DEFAULT_GRAPHQL_URL;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`GITHUB_GRAPHQL_URL is not a URL: '${raw}'`, { hint: `Set it to ${DEFAULT_GRAPHQL_URL} or your server's https://HOST/api/graphql, or unset it.` });
+    // Unparsed, the user info cannot be told from the rest reliably: say nothing of a value with an @.
+    const shown = raw.includes("@") ? " (not shown: it may hold a password)" : `: '${raw}'`;
+    throw new UsageError(`GITHUB_GRAPHQL_URL is not a URL${shown}`, { hint: `Set it to ${DEFAULT_GRAPHQL_URL} or your server's https://HOST/api/graphql, or unset it.` });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new UsageError(`GITHUB_GRAPHQL_URL must be an http(s) URL, not '${url.protocol}'`, { hint: `Set it to ${DEFAULT_GRAPHQL_URL} or unset it.` });
   }
+  refuseUnencrypted(url, "GITHUB_GRAPHQL_URL");
   return url;
 }
 

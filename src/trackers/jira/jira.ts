@@ -184,6 +184,28 @@ function normalizeHost(host: string, source: string): string {
       hint: "Put the address alone there, and the credentials in JIRA_EMAIL and JIRA_API_TOKEN.",
     });
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  refuseUnencrypted(url, source);
+  // Trailing slashes, counted from the end: /\/+$/ would retry every start of a long run of them.
+  let end = url.pathname.length;
+  while (end > 0 && url.pathname.charCodeAt(end - 1) === 0x2f) end--;
+  return `${url.origin}${url.pathname.slice(0, end)}`;
+}
+
+/**
+ * Credentials go out with every request, so plain http is refused unless the host is this machine
+ * (127.0.0.0/8, ::1, localhost: the loopback servers of tests and local proxies).
+ */
+export function refuseUnencrypted(url: URL, source: string): void {
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    throw new UsageError(`${source} is http://${url.host}: credentials would be sent unencrypted; use https`, {
+      hint: `Set it to https://${url.host}${url.pathname === "/" ? "" : url.pathname}. Plain http is allowed only for localhost.`,
+    });
+  }
+}
+
+/** A URL's hostname (as WHATWG URL normalises it: `127.1` → `127.0.0.1`, `[0::1]` → `[::1]`) is this machine. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
