@@ -12,6 +12,8 @@ import { examples } from "./commands/shape.js";
 import { createContext, type Context } from "./context.js";
 import { CliError, ExitCode, InterruptedError } from "./errors.js";
 import type { Prompter } from "./io/prompter.js";
+import { createRedactor, secretsFromEnv, type Redactor } from "./io/redact.js";
+import { sanitizeLine, sanitizeText } from "./io/sanitize.js";
 import { systemStreams, type Env, type IOStreams } from "./io/streams.js";
 import { packageVersion } from "./package.js";
 
@@ -102,7 +104,23 @@ function applyRecursively(cmd: Command, fn: (c: Command) => void): void {
 export async function runCli(options: RunOptions): Promise<number> {
   // Read --debug from argv before parsing, so that errors raised while parsing honour it too.
   const debug = isTruthy(options.env.CLOUD_DEBUG) || options.argv.includes("--debug");
+  // Every byte we write passes one redactor, commander's own messages included; secrets learnt later
+  // (the output of `gh auth token`) are added to it. Prompts draw on the terminal directly.
+  const redactor = createRedactor(secretsFromEnv(options.env));
+  const stdout = redactor.stream(options.io.stdout);
+  const stderr = redactor.stream(options.io.stderr);
+  const io: IOStreams = { ...options.io, stdout, stderr };
+  try {
+    return await runRedacted({ ...options, io }, options.io, debug, redactor);
+  } finally {
+    await Promise.all([stdout, stderr].map((stream) => new Promise<void>((resolve) => stream.end(resolve))));
+  }
+}
+
+async function runRedacted(options: RunOptions, terminal: IOStreams, debug: boolean, redactor: Redactor): Promise<number> {
   const ctx = createContext({
+    terminal,
+    addSecret: (secret) => redactor.add(secret),
     io: options.io,
     env: options.env,
     cwd: options.cwd,
@@ -120,7 +138,7 @@ export async function runCli(options: RunOptions): Promise<number> {
     return code;
   } catch (error) {
     // Whatever failed after Ctrl-C (an aborted request, a cancelled wait) failed because of it.
-    return reportError(options.signal?.aborted ? new InterruptedError() : error, options.io, options.env, debug);
+    return reportError(options.signal?.aborted ? new InterruptedError() : error, options.io, debug);
   }
 }
 
@@ -128,19 +146,7 @@ function isTruthy(value: string | undefined): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-const SECRET_VARIABLES = ["GH_TOKEN", "GITHUB_TOKEN", "JIRA_API_TOKEN", "JIRA_EMAIL"];
-
-/** Replace every secret from the environment with a placeholder. */
-export function redact(text: string, env: Env): string {
-  let out = text;
-  for (const name of SECRET_VARIABLES) {
-    const secret = env[name];
-    if (secret && secret.length >= 4) out = out.split(secret).join(`<${name}>`);
-  }
-  return out;
-}
-
-function reportError(error: unknown, io: IOStreams, env: Env, debug: boolean): number {
+function reportError(error: unknown, io: IOStreams, debug: boolean): number {
   if (error instanceof CommanderError) {
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
@@ -148,20 +154,21 @@ function reportError(error: unknown, io: IOStreams, env: Env, debug: boolean): n
     // commander already printed "error: …" on stderr.
     return ExitCode.usage;
   }
-  const write = (s: string) => io.stderr.write(redact(s, env));
+  // Messages carry server and file text: one line, nothing a terminal would act on (redacted by io.stderr).
+  const write = (s: string) => io.stderr.write(s);
   if (error instanceof InterruptedError) {
     write(`${error.message}\n`);
     return error.exitCode;
   }
   if (error instanceof CliError) {
-    const message = sentence(error.message);
-    write(`error: ${message}${error.hint ? ` ${sentence(error.hint)}` : ""}\n`);
-    if (debug) write(`${describeCause(error)}\n`);
+    const message = sentence(sanitizeLine(error.message));
+    write(`error: ${message}${error.hint ? ` ${sentence(sanitizeLine(error.hint))}` : ""}\n`);
+    if (debug) write(`${sanitizeText(describeCause(error))}\n`);
     return error.exitCode;
   }
-  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+  const message = sanitizeLine((error instanceof Error ? error.message : String(error)).split("\n")[0]!);
   write(`error: unexpected failure: ${sentence(message)} Run again with --debug for details, and report it if it persists.\n`);
-  if (debug) write(`${describeCause(error)}\n`);
+  if (debug) write(`${sanitizeText(describeCause(error))}\n`);
   // An internal failure must never read as success; 1 fails a gate closed.
   return ExitCode.no;
 }

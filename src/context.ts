@@ -28,6 +28,10 @@ export interface Context {
 
 export interface ContextOptions {
   io: IOStreams;
+  /** The streams as they are, for prompts that draw on the terminal (io's are redacted line by line). */
+  terminal?: IOStreams;
+  /** Keep a secret learnt during the run (a token from `gh auth token`) out of all output. */
+  addSecret?: (secret: string) => void;
   env: Env;
   cwd: string;
   debug?: boolean;
@@ -64,7 +68,7 @@ export function createContext(options: ContextOptions): Context {
     signal,
     config,
     output: once(async () => (await import("./io/output.js")).createOutput(io)),
-    prompter: once(async () => options.prompter ?? (await import("./io/prompter.js")).createInquirerPrompter(io)),
+    prompter: once(async () => options.prompter ?? (await import("./io/prompter.js")).createInquirerPrompter(options.terminal ?? io)),
     git: once(async () => (await import("./git/git.js")).createGit(cwd, env)),
     jira: once(async () => {
       const { connectJira } = await import("./trackers/jira/jira.js");
@@ -72,7 +76,7 @@ export function createContext(options: ContextOptions): Context {
     }),
     github: once(async () => {
       const { connectGitHub } = await import("./trackers/github/github.js");
-      return connectGitHub({ env, config: (await config()).config });
+      return connectGitHub({ env, config: (await config()).config, ...(options.addSecret ? { onToken: options.addSecret } : {}) });
     }),
   };
 }

@@ -67,7 +67,7 @@ export function render(report: GateReport, format: CheckFormat, out: Output, opt
     case "markdown":
       return out.line(renderMarkdown(report, options.gateName, out.clean).trimEnd());
     case "github":
-      return out.line(renderGitHub(report, options, out.clean).trimEnd());
+      return out.raw(renderGitHub(report, options, out.clean).trimEnd());
     case "table":
       return out.tty ? renderTerminal(report, out, options.gateName) : renderPlain(report, out);
   }

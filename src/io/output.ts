@@ -5,6 +5,7 @@
 import Table from "cli-table3";
 import type { ChalkInstance } from "chalk";
 import { makeChalk } from "./colors.js";
+import { guardWorkflowCommands, sanitizeLine } from "./sanitize.js";
 import type { IOStreams } from "./streams.js";
 
 export type Cell = string | number | null | undefined;
@@ -20,7 +21,10 @@ export interface Output {
   /** Untrusted text (from Jira, GitHub, files) made safe for a terminal or a text stream. */
   clean(text: string): string;
   json(doc: unknown): void;
+  /** A line of our own making; untrusted parts went through clean(). No line can start a workflow command. */
   line(text?: string): void;
+  /** Lines written as they are: GitHub Actions annotations, whose `::error` is meant for the runner. */
+  raw(text: string): void;
   table(head: string[], rows: Cell[][]): void;
   info(text: string): void;
   warn(text: string): void;
@@ -34,21 +38,25 @@ export function createOutput(io: IOStreams): Output {
     errChalk,
     tty: io.stdoutIsTTY,
     columns: io.columns && io.columns > 0 ? io.columns : 80,
-    clean: (text) => text,
+    clean: sanitizeLine,
     json(doc) {
       io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     },
     line(text = "") {
+      io.stdout.write(`${guardWorkflowCommands(text)}\n`);
+    },
+    raw(text) {
       io.stdout.write(`${text}\n`);
     },
+    // Cells may hold our own colours: callers clean() their untrusted parts.
     table(head, rows) {
-      io.stdout.write(io.stdoutIsTTY ? renderBoxTable(head, rows, chalk) : renderPlainTable(rows));
+      io.stdout.write(guardWorkflowCommands(io.stdoutIsTTY ? renderBoxTable(head, rows, chalk) : renderPlainTable(rows)));
     },
     info(text) {
-      io.stderr.write(`${text}\n`);
+      io.stderr.write(`${guardWorkflowCommands(sanitizeLine(text))}\n`);
     },
     warn(text) {
-      io.stderr.write(`${errChalk.yellow("warning:")} ${text}\n`);
+      io.stderr.write(`${errChalk.yellow("warning:")} ${guardWorkflowCommands(sanitizeLine(text))}\n`);
     },
   };
 }

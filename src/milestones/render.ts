@@ -40,17 +40,18 @@ export function printTable(out: Output, report: MilestoneReport): void {
   if (!out.tty) {
     out.table(
       [],
-      report.milestones.map((m) => [milestoneName(m), m.dueOn ?? "", ratio(m.done, m.total), `${m.percent}%`, ratio(m.points.done, m.points.total), m.state]),
+      report.milestones.map((m) => [out.clean(milestoneName(m)), m.dueOn ?? "", ratio(m.done, m.total), `${m.percent}%`, ratio(m.points.done, m.points.total), m.state]),
     );
     const skipped = skippedText(report, "skipped: ", " items");
     if (skipped) out.info(skipped);
     return;
   }
-  out.line(chalk.bold(report.project.url ? `${report.project.title}  ${chalk.dim(report.project.url)}` : report.project.title));
+  const title = out.clean(report.project.title);
+  out.line(chalk.bold(report.project.url ? `${title}  ${chalk.dim(out.clean(report.project.url))}` : title));
   out.table(
     ["Milestone", "Due", "Progress", "Items", "Points", "State"],
     report.milestones.map((m) => [
-      milestoneName(m),
+      out.clean(milestoneName(m)),
       m.dueOn ?? "—",
       `${paint[m.state](bar(m.percent))} ${String(m.percent).padStart(3)}%`,
       ratio(m.done, m.total),
@@ -89,7 +90,7 @@ export function chartLabel(name: string, index: number): string {
 
 export function renderMarkdown(report: MilestoneReport, today: string, clean: (text: string) => string = (text) => text): string {
   const name = (m: MilestoneSummary) => escapeLinkText(clean(milestoneName(m)));
-  const title = report.project.url ? `[${escapeLinkText(clean(report.project.title))}](${report.project.url})` : escapeLinkText(clean(report.project.title));
+  const title = report.project.url ? `[${escapeLinkText(clean(report.project.title))}](${clean(report.project.url).replace(/[()<>\s]/g, encodeURIComponent)})` : escapeLinkText(clean(report.project.title));
   const rows = report.milestones.map((m, i) => [
     i + 1,
     name(m),

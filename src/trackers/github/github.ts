@@ -32,11 +32,14 @@ export interface ConnectGitHubOptions {
   /** Per request attempt; CLOUD_HTTP_TIMEOUT_MS or 30 s by default. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** Told the token once it is known, so that output can be kept free of it. */
+  onToken?: (token: string) => void;
 }
 
 export async function connectGitHub(options: ConnectGitHubOptions): Promise<GitHubClient> {
   const endpoint = graphqlEndpoint(options.env);
   const token = await resolveToken(options.env, endpoint);
+  options.onToken?.(token.value);
   const transport = await createTransport({
     endpoint,
     token,
