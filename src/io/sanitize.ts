@@ -174,3 +174,18 @@ export function guardWorkflowCommands(block: string): string {
   }
   return out + block.slice(run);
 }
+
+/** What JSON.stringify leaves raw although a terminal may act on it or show it reordered. */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+/**
+ * JSON.stringify, with DEL, C1 controls, bidi controls and U+2028 / U+2029 written as `\u` escapes.
+ * JSON.stringify escapes C0 controls but prints those raw, so `--json` on a terminal could still
+ * deliver an 8-bit CSI (U+009B) or a right-to-left override. The escapes are plain JSON: the document
+ * parses to the same value.
+ */
+export function stringifyJson(value: unknown, space?: number): string {
+  const json = JSON.stringify(value, null, space);
+  if (json === undefined) return json;
+  return json.replace(JSON_UNSAFE, (ch) => unicodeEscape(ch.charCodeAt(0)));
+}

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { guardWorkflowCommands, sanitizeLine, sanitizeText } from "../../src/io/sanitize.js";
+import { guardWorkflowCommands, sanitizeLine, sanitizeText, stringifyJson } from "../../src/io/sanitize.js";
 import { ADVERSARIAL, charReads } from "./work.js";
 
 const ESC = "\u001b";
@@ -117,6 +117,27 @@ describe("guardWorkflowCommands", () => {
         expect(runnerWouldAct(guardWorkflowCommands(block))).toBe(false);
       }),
       { numRuns: 1500 },
+    );
+  });
+});
+
+describe("stringifyJson", () => {
+  it("escapes what JSON.stringify leaves raw: DEL, C1, bidi controls, U+2028 / U+2029", () => {
+    const value = { title: "a\u009b31mb\u202ec\u2028d\u007f", n: 1 };
+    expect(JSON.stringify(value)).toMatch(RAW);
+    expect(stringifyJson(value)).toBe('{"title":"a\\u009b31mb\\u202ec\\u2028d\\u007f","n":1}');
+    expect(stringifyJson(value, 2)).toBe('{\n  "title": "a\\u009b31mb\\u202ec\\u2028d\\u007f",\n  "n": 1\n}');
+  });
+
+  it("parses back to the same value and prints nothing raw (property)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: "binary", maxLength: 50 }), (value, s) => {
+        const doc = { value, s };
+        const json = stringifyJson(doc, 2);
+        expect(json).not.toMatch(RAW);
+        expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(doc)));
+      }),
+      { numRuns: 500 },
     );
   });
 });
