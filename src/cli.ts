@@ -10,7 +10,7 @@ import * as milestoneReport from "./commands/milestone/report.js";
 import * as projectInit from "./commands/project/init.js";
 import { examples } from "./commands/shape.js";
 import { createContext, type Context } from "./context.js";
-import { CliError, ExitCode, InterruptedError } from "./errors.js";
+import { CliError, ExitCode, InputErrors, InterruptedError } from "./errors.js";
 import type { Prompter } from "./io/prompter.js";
 import { createRedactor, secretsFromEnv, type Redactor } from "./io/redact.js";
 import { sanitizeLine, sanitizeText } from "./io/sanitize.js";
@@ -158,6 +158,13 @@ function reportError(error: unknown, io: IOStreams, debug: boolean): number {
   const write = (s: string) => io.stderr.write(s);
   if (error instanceof InterruptedError) {
     write(`${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof InputErrors && error.problems.length > 1) {
+    // Every problem on a line of its own, as compilers print them: file:line:column: message.
+    for (const problem of error.problems) write(`${sanitizeLine(problem.location ? `${problem.location}: ${problem.message}` : problem.message)}\n`);
+    const files = new Set(error.problems.map((p) => p.location?.replace(/:\d+(:\d+)?$/, "")));
+    write(`error: ${error.problems.length} input problem${error.problems.length === 1 ? "" : "s"} in ${files.size} file${files.size === 1 ? "" : "s"}; fix ${error.problems.length === 1 ? "it" : "them"} and run again.\n`);
     return error.exitCode;
   }
   if (error instanceof CliError) {

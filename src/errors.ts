@@ -57,6 +57,30 @@ export class InputError extends CliError {
   }
 }
 
+/** One problem in a file the user wrote, at `file:line:column` when it is known. */
+export interface InputProblemAt {
+  location: string | undefined;
+  message: string;
+}
+
+/** Exit 2: several problems in the user's files, all reported at once; the first is the message. */
+export class InputErrors extends InputError {
+  readonly problems: readonly InputProblemAt[];
+
+  constructor(problems: readonly InputProblemAt[], options: CliErrorOptions = {}) {
+    const [first] = problems;
+    super(first?.message ?? "invalid input", { ...options, ...(first?.location ? { location: first.location } : {}) });
+    this.problems = problems;
+  }
+}
+
+/** Every problem an error carries: several for InputErrors, one for any other InputError. */
+export function problemsOf(error: InputError): InputProblemAt[] {
+  if (error instanceof InputErrors) return [...error.problems];
+  const prefix = error.location ? `${error.location}: ` : "";
+  return [{ location: error.location, message: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message }];
+}
+
 /** Exit 3: Jira, GitHub or the network failed. */
 export class RemoteError extends CliError {
   readonly status: number | undefined;

@@ -8,7 +8,7 @@ import type { IssueRef, LinkedIssue } from "../trackers/refs.js";
 import { judgeIssue, judgeMissingIssue, unmetDetails } from "./issue-readiness.js";
 import { findSection, type Section } from "../projects/sections.js";
 import { didYouMean } from "../text/suggest.js";
-import { InputError } from "../errors.js";
+import { InputErrors } from "../errors.js";
 
 export type Status = "met" | "unmet" | "waived" | "skipped";
 
@@ -56,17 +56,16 @@ type Verdict = { ok: true; detail: string; location?: string } | { ok: false; sk
 const met = (detail: string, location?: string): Verdict => ({ ok: true, detail, location });
 const unmet = (detail: string, location?: string): Verdict => ({ ok: false, detail, location });
 
-/** A waiver that names no criterion of any gate is an input error, with its position. */
+/** A waiver that names no criterion of any gate is an input error, with its position: all of them at once. */
 export function checkWaiverIds(project: ProjectDocument, gates: Gates): void {
   const ids = allCriterionIds(gates);
-  for (const id of Object.keys(project.frontMatter.waivers ?? {})) {
-    if (!ids.includes(id)) {
-      throw new InputError(`waiver for unknown criterion '${id}'${didYouMean(id, ids)}`, {
-        location: project.source.where(["waivers", id], "key"),
-        hint: "Use an id that `cloud dor check --help` or `cloud dod check --help` lists.",
-      });
-    }
-  }
+  const problems = Object.keys(project.frontMatter.waivers ?? {})
+    .filter((id) => !ids.includes(id))
+    .map((id) => ({
+      location: project.source.where(["waivers", id], "key"),
+      message: `waiver for unknown criterion '${id}'${didYouMean(id, ids)}; use an id that \`cloud dor check --help\` or \`cloud dod check --help\` lists`,
+    }));
+  if (problems.length > 0) throw new InputErrors(problems);
 }
 
 /** The references a gate's linked-issue criteria will ask a tracker about (waived ones excluded). */

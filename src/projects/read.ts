@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { InputError, UsageError } from "../errors.js";
+import { InputError, UsageError, type InputProblemAt } from "../errors.js";
 import { fileErrorReason, MAX_DOCUMENT_BYTES, MAX_FRONT_MATTER_BYTES, readTextFileSync } from "../io/bounded-read.js";
 import { parseProjectDocument, type ProjectDocument } from "./front-matter.js";
 import { parseSections } from "./sections.js";
@@ -26,9 +26,10 @@ const SKIP_DIRS = new Set(["node_modules", ".git"]);
 
 /**
  * Every project.md under `root`, sorted, at most a few levels deep. A folder that cannot be read is an
- * InputError (exit 2) naming it: relative to `cwd` when given, else absolute.
+ * InputError (exit 2) naming it (relative to `cwd` when given, else absolute), or, below the root and
+ * with `unreadable` given, a problem added there while the walk goes on.
  */
-export async function discoverProjects(root: string, depth = 4, cwd?: string): Promise<string[]> {
+export async function discoverProjects(root: string, depth = 4, cwd?: string, unreadable?: InputProblemAt[]): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string, level: number): Promise<void> => {
     let entries;
@@ -36,6 +37,12 @@ export async function discoverProjects(root: string, depth = 4, cwd?: string): P
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT" && level === 0) return;
+      // With somewhere to report it, one folder that cannot be read does not stop the others.
+      const shown = cwd === undefined ? dir : displayPath(dir, cwd);
+      if (unreadable && level > 0) {
+        unreadable.push({ location: shown, message: `cannot read the folder: ${fileErrorReason(error)}` });
+        return;
+      }
       throw new InputError(`cannot read the folder ${cwd === undefined ? dir : displayPath(dir, cwd)}: ${fileErrorReason(error)}`, { cause: error });
     }
     for (const entry of entries) {

@@ -28,7 +28,7 @@ import {
   type YAMLError,
 } from "yaml";
 import type { z } from "zod";
-import { InputError } from "../errors.js";
+import { InputError, InputErrors, type InputProblemAt } from "../errors.js";
 import { didYouMean } from "./suggest.js";
 
 export type YamlPath = readonly PropertyKey[];
@@ -279,26 +279,39 @@ export function knownKeysAt(schema: z.ZodType, path: YamlPath): string[] {
   return node?.def?.type === "object" ? Object.keys(node.def.shape ?? {}) : [];
 }
 
-/** Validate a located YAML value; the first problem becomes an InputError at its position. */
+/**
+ * Validate a located YAML value. Every problem is reported, each at its position: one InputError, or
+ * InputErrors when there are several (a person fixing a file wants them all from one run).
+ */
 export function validateYaml<S extends z.ZodType>(source: YamlSource, schema: S, what: string): z.output<S> {
   const result = schema.safeParse(source.value);
-  if (result.success) {
-    // zod's strict objects report `__proto__` as unknown, but its records drop it without a word.
-    const proto = source.protoKeys?.[0];
-    if (proto) {
-      throw new InputError(`unknown key '${proto.map(String).join(".")}' in ${what}`, { location: source.where(proto, "key") });
+  const problems: InputProblemAt[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          problems.push({ location: source.where([...issue.path, key], "key"), message: describeIssue({ ...issue, keys: [key] }, schema, what, source) });
+        }
+      } else {
+        // One problem a value: a date that is neither YYYY-MM-DD nor a real day is said once.
+        const location = source.where(issue.path, "value");
+        if (!problems.some((p) => p.location === location)) problems.push({ location, message: describeIssue(issue, schema, what, source) });
+      }
     }
-    return result.data;
   }
-  const issue = result.error.issues[0]!;
-  throw new InputError(describeIssue(issue, schema, what), {
-    location: issue.code === "unrecognized_keys"
-      ? source.where([...issue.path, issue.keys[0]!], "key")
-      : source.where(issue.path, "value"),
-  });
+  // zod's strict objects report `__proto__` as unknown, but its records drop it without a word.
+  for (const proto of source.protoKeys ?? []) {
+    const problem = { location: source.where(proto, "key"), message: `unknown key '${proto.map(String).join(".")}' in ${what}` };
+    if (!problems.some((p) => p.location === problem.location && p.message.startsWith(problem.message))) problems.push(problem);
+  }
+  // In the order of the file, as a person reads it.
+  problems.sort((a, b) => positionOf(a.location) - positionOf(b.location));
+  if (problems.length === 1) throw new InputError(problems[0]!.message, { location: problems[0]!.location! });
+  if (problems.length > 1) throw new InputErrors(problems);
+  return (result as { data: z.output<S> }).data;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, what: string): string {
+function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, what: string, source: YamlSource): string {
   const key = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") {
     const name = issue.keys[0]!;
@@ -306,6 +319,61 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, what: string)
     return `unknown key '${full}' in ${what}${didYouMean(name, knownKeysAt(schema, issue.path))}`;
   }
   const at = key ? `'${key}'` : what;
-  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return `${at} is required`;
+  if (issue.code === "invalid_type") {
+    const value = valueAt(source.value, issue.path);
+    if (value === undefined) return `${at} is required`;
+    // zod's own words ("expected record, received array") are the validator's, not the reader's.
+    if (/^Invalid input: expected \w+, received \w+$/.test(issue.message)) return `${at}: expected ${NOUNS[issue.expected] ?? issue.expected}, not ${kindOf(value)}`;
+  }
+  if (issue.code === "invalid_value" && /^Invalid option: /.test(issue.message)) {
+    const values = (issue as { values?: unknown[] }).values ?? [];
+    return `${at}: expected one of ${values.map((v) => JSON.stringify(v)).join(", ")}, not ${kindOf(valueAt(source.value, issue.path))}`;
+  }
   return `${at}: ${issue.message}`;
+}
+
+const NOUNS: Record<string, string> = {
+  record: "a mapping of keys to values",
+  object: "a mapping of keys to values",
+  array: "a list",
+  string: "text",
+  number: "a number",
+  boolean: "true or false",
+  date: "a date",
+};
+
+/** How a value reads in a message: "a list", "the number 5", "the text 'x'". */
+function kindOf(value: unknown): string {
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  if (value instanceof Date) return `the date ${value.toISOString().slice(0, 10)}`;
+  switch (typeof value) {
+    case "string": {
+      const shown = value.length > 40 ? `${value.slice(0, 39)}…` : value;
+      return `the text '${shown}'`;
+    }
+    case "number":
+      return `the number ${value}`;
+    case "boolean":
+      return String(value);
+    case "object":
+      return "a mapping";
+    default:
+      return "nothing";
+  }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** `file:12:3` → a number that orders locations within one file. */
+function positionOf(location: string | undefined): number {
+  const match = /:(\d+):(\d+)$/.exec(location ?? "");
+  return match ? Number(match[1]) * 100_000 + Number(match[2]) : 0;
 }

@@ -508,7 +508,8 @@ describe("which projects are checked", () => {
     writeFileSync(path.join(root, "docs/projects/beta-project/project.md"), "---\ntitle: [broken\n---\n");
     const result = await run(["dor", "check", "--offline", "--json"], { cwd: root });
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe("");
+    // The one document is still printed, failing, with the problems in `errors`.
+    expect(JSON.parse(result.stdout)).toMatchObject({ passed: false, errors: expect.arrayContaining([expect.objectContaining({ location: expect.any(String), message: expect.any(String) })]) });
     expect(result.stderr).toContain("docs/projects/beta-project/project.md:");
   });
 });

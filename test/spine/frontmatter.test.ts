@@ -70,7 +70,7 @@ const cases: Case[] = [
     lines: ["---", "title: a", 'dri: "@a"', "stakeholders: just one person", "---"],
     line: 4,
     column: 15,
-    says: /'stakeholders'.*array/,
+    says: /'stakeholders': expected a list, not the text 'just one person'/,
   },
   {
     name: "a value outside its choices",
@@ -159,7 +159,8 @@ describe("malformed or mistyped front matter", () => {
       const root = projectWith(`${c.lines.join("\n")}\n`);
       const result = await run(["dor", "check", "p", "--offline", "--json"], { cwd: root });
       expect(result.code).toBe(2);
-      expect(result.stdout).toBe("");
+      // The one document is still printed, failing, with the problems in `errors`.
+      expect(JSON.parse(result.stdout)).toMatchObject({ passed: false, errors: expect.arrayContaining([expect.objectContaining({ location: expect.any(String), message: expect.any(String) })]) });
       expectOneLineError(result.stderr);
       const match = /^error: p\/project\.md:(\d+):(\d+): (.*)$/.exec(result.stderr.trimEnd());
       expect(match, result.stderr).not.toBeNull();

@@ -129,7 +129,8 @@ describe("a waiver that is not one is exit 2 at its position", () => {
       const ex = exampleWithWaivers(block);
       const result = await run(["dor", "check", "--offline", "--json"], { cwd: ex.root });
       expect(result.code).toBe(2);
-      expect(result.stdout).toBe("");
+      // The one document is still printed, failing, with the problems in `errors`.
+      expect(JSON.parse(result.stdout)).toMatchObject({ passed: false, errors: expect.arrayContaining([expect.objectContaining({ location: expect.any(String), message: expect.any(String) })]) });
       expectOneLineError(result.stderr);
       const match = /^error: projects\/new-region\/project\.md:(\d+):(\d+): /.exec(result.stderr);
       expect(match, result.stderr).not.toBeNull();

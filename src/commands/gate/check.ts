@@ -6,7 +6,8 @@ import { Command } from "commander";
 import type { Context } from "../../context.js";
 import { criteriaHelp } from "../../gates/criteria-help.js";
 import type { GateId } from "../../gates/definitions.js";
-import { UsageError } from "../../errors.js";
+import { InputError, InputErrors, problemsOf, RefusedError, UsageError, type InputProblemAt } from "../../errors.js";
+import type { GateReport, InputProblem } from "../../gates/render.js";
 import { actionFor, chosenFormat, examples, optionsParser, outputFormat, withOutputFlags, type RunF } from "../shape.js";
 
 const FORMATS = ["table", "json", "markdown", "github"] as const;
@@ -63,14 +64,20 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   const [gates, { config, root }] = await Promise.all([loadGates(), ctx.config()]);
   const gate = gates[gateId];
 
+  // Every input problem of every project is reported from one run; the well-formed projects are judged.
+  const problems: InputProblem[] = [];
+  /** The errors behind them, to rethrow a single one as it is (with its hint). */
+  const failures: InputError[] = [];
   let files: string[];
   if (options.paths.length > 0) {
     files = await Promise.all(options.paths.map((p) => load.resolveProjectPath(p, ctx.cwd)));
   } else {
     const docsDir = path.resolve(root, config.docs.dir);
-    files = await load.discoverProjects(docsDir);
-    if (files.length === 0) {
-      const { RefusedError } = await import("../../errors.js");
+    const unreadable: InputProblemAt[] = [];
+    files = await load.discoverProjects(docsDir, 4, ctx.cwd, unreadable);
+    problems.push(...unreadable.map((u) => ({ path: u.location ?? "", location: u.location ?? "", message: u.message })));
+    failures.push(...unreadable.map((u) => new InputError(u.message, { ...(u.location ? { location: u.location } : {}) })));
+    if (files.length === 0 && problems.length === 0) {
       throw new RefusedError(`no projects found under ${load.displayPath(docsDir, ctx.cwd)}`, {
         hint: "Create one with `cloud project init`, or pass a project path.",
       });
@@ -78,9 +85,19 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   }
   files = [...new Set(files)];
 
-  // Read and validate everything first: a malformed file stops the run before any output.
-  const projects = files.map((f) => load.loadProject(f, ctx.cwd));
-  for (const p of projects) checkWaiverIds(p.project, gates);
+  const projects = files.flatMap((file) => {
+    const shown = load.displayPath(file, ctx.cwd);
+    try {
+      const project = load.loadProject(file, ctx.cwd);
+      checkWaiverIds(project.project, gates);
+      return [project];
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      failures.push(error);
+      problems.push(...problemsOf(error).map((p) => ({ path: shown, location: p.location ?? shown, message: p.message })));
+      return [];
+    }
+  });
 
   const day = localDay(ctx.now());
   const refs = projects.flatMap((p) => linkedRefs(gate, p.project.frontMatter, day));
@@ -90,8 +107,15 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   // A tracker that was needed and is not set up: everything else is judged and printed, and the
   // gate does not pass unchecked.
   const missing = notSetUpError(linked);
-  const report = { gate: gateId, passed: !missing && results.every((r) => r.passed), projects: results };
+  const report: GateReport = {
+    gate: gateId,
+    passed: !missing && problems.length === 0 && results.every((r) => r.passed),
+    projects: results,
+    ...(problems.length > 0 ? { errors: problems } : {}),
+  };
   const out = await ctx.output();
+  // Nothing was judged: on a terminal the problems on stderr are the whole answer.
+  if (results.length === 0 && options.format === "table") throw inputFailure(failures);
   render(report, options.format, out, { gateName: gate.name, cwd: ctx.cwd, annotationRoot: ctx.env.GITHUB_WORKSPACE || gitTopLevel(ctx.cwd) || root });
   if (options.format === "github" && ctx.env.GITHUB_STEP_SUMMARY) {
     // The job summary shows every unmet criterion, where annotations stop at ten a step.
@@ -102,6 +126,13 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
       });
     });
   }
+  if (failures.length > 0) throw inputFailure(failures);
   if (missing) throw missing;
   return report.passed ? 0 : 1;
+}
+
+/** One problem: its own error, hint and all; several: every one of them, each on its line. */
+function inputFailure(failures: InputError[]): InputError {
+  const all = failures.flatMap(problemsOf);
+  return all.length === 1 ? failures[0]! : new InputErrors(all);
 }
