@@ -25,6 +25,8 @@
  *   await cli(["milestone", "report", ...], { cwd, env: baseEnv(gh.env()) });   // GITHUB_GRAPHQL_URL + GH_TOKEN
  *   gh.requests            // every request: operationName, query, variables, authorization, status, timings
  *   gh.maxInFlight         // most requests in flight at once (parallel batches, sequential paging)
+ *   gh.barrier(3)          // hold the next answers until 3 are waiting together, then release them:
+ *                          // parallel requests shown without a clock; one that never fills is a problem
  *   gh.latencyMs = 20;     // each answer leaves no sooner than this after its request arrived
  *   gh.failNext({ status: 502 }, { secondaryRateLimit: { retryAfter: 1 } }, { primaryRateLimit: { resetInSeconds: 3600 } },
  *               { graphqlErrors: [{ type: "INSUFFICIENT_SCOPES", message: "…" }] });
@@ -199,6 +201,12 @@ export interface GitHubServer {
   allowInvalid: boolean;
   /** Most requests in flight at once. */
   readonly maxInFlight: number;
+  /**
+   * Hold the next answers until `n` of them wait together, then send them all: proof that the client
+   * had n requests out at once. Not filled within `timeoutMs` (a safety net, default 10 000), it lets
+   * them go and records a problem. Resolves when released.
+   */
+  barrier(n: number, timeoutMs?: number): Promise<"filled" | "timeout">;
   organization(login: string): FakeOwner;
   user(login: string): FakeOwner;
   /** Answer the next requests with these faults, one each, in order. */
@@ -307,6 +315,25 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
 
   const root = rootResolvers(owners);
 
+  // Answers held by barrier(n): released together once n wait, or by its safety timeout.
+  let held: { n: number; waiting: (() => void)[]; settle: (outcome: "filled" | "timeout") => void; timer: NodeJS.Timeout } | undefined;
+  const releaseHeld = (outcome: "filled" | "timeout") => {
+    const current = held;
+    if (!current) return;
+    held = undefined;
+    clearTimeout(current.timer);
+    for (const go of current.waiting) go();
+    current.settle(outcome);
+  };
+  const passBarrier = () => {
+    const current = held;
+    if (!current) return undefined;
+    return new Promise<void>((resolve) => {
+      current.waiting.push(resolve);
+      if (current.waiting.length >= current.n) releaseHeld("filled");
+    });
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       problems.push(`server failure: ${(error as Error).stack ?? String(error)}`);
@@ -335,6 +362,7 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     requests.push(record);
     const answer = async (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       await latency;
+      await passBarrier();
       record.status = status;
       record.answeredAt = performance.now();
       inFlight--;
@@ -430,6 +458,16 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     organization: (login) => addOwner("Organization", login),
     user: (login) => addOwner("User", login),
     failNext: (...more) => void faults.push(...more),
+    barrier(n, timeoutMs = 10_000) {
+      if (held) throw new Error("the fake GitHub holds a barrier already");
+      return new Promise((settle) => {
+        const timer = setTimeout(() => {
+          problems.push(`barrier(${n}) released after ${timeoutMs} ms with only ${held?.waiting.length ?? 0} answers waiting`);
+          releaseHeld("timeout");
+        }, timeoutMs);
+        held = { n, waiting: [], settle, timer };
+      });
+    },
     env: () => ({ GITHUB_GRAPHQL_URL: self.url, GH_TOKEN: self.token }),
     verify() {
       if (problems.length === 0) return;
@@ -437,6 +475,7 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
       throw new Error(`the fake GitHub saw ${all.length} problem(s):\n${all.join("\n\n")}`);
     },
     close() {
+      releaseHeld("timeout");
       live.delete(self);
       server.closeAllConnections();
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
