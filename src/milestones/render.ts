@@ -21,10 +21,18 @@ function bar(percent: number, width = 20): string {
   return `${"█".repeat(full)}${"░".repeat(width - full)}`;
 }
 
-export function skippedText(report: MilestoneReport, before: string, after: string): string {
+/**
+ * What was left out, or "" when nothing was: "3 archived, 1 redacted items" (GitHub) or "2 sub-tasks"
+ * (Jira); `noun: false` drops the trailing "items".
+ */
+export function skippedText(report: MilestoneReport, { noun = true } = {}): string {
+  if (report.source === "jira") {
+    const { subtasks } = report.skipped;
+    return subtasks === 0 ? "" : `${subtasks} sub-task${subtasks === 1 ? "" : "s"}`;
+  }
   const { archived, redacted } = report.skipped;
   if (archived === 0 && redacted === 0) return "";
-  return `${before}${archived} archived, ${redacted} redacted${after}`;
+  return `${archived} archived, ${redacted} redacted${noun ? " items" : ""}`;
 }
 
 /** A table on a terminal; otherwise one tab-separated record per milestone, no header, no colour. */
@@ -36,14 +44,15 @@ export function printTable(out: Output, report: MilestoneReport): void {
     "at-risk": chalk.yellow,
     overdue: chalk.red,
     "no-due-date": chalk.dim,
+    released: chalk.blue,
   };
   if (!out.tty) {
     out.table(
       [],
       report.milestones.map((m) => [out.clean(milestoneName(m)), m.dueOn ?? "", ratio(m.done, m.total), `${m.percent}%`, ratio(m.points.done, m.points.total), m.state]),
     );
-    const skipped = skippedText(report, "skipped: ", " items");
-    if (skipped) out.info(skipped);
+    const skipped = skippedText(report);
+    if (skipped) out.info(`skipped: ${skipped}`);
     return;
   }
   const title = out.clean(report.project.title);
@@ -59,8 +68,8 @@ export function printTable(out: Output, report: MilestoneReport): void {
       paint[m.state](m.state),
     ]),
   );
-  const skipped = skippedText(report, "Skipped: ", " items.");
-  if (skipped) out.line(chalk.dim(skipped));
+  const skipped = skippedText(report);
+  if (skipped) out.line(chalk.dim(`Skipped: ${skipped}.`));
 }
 
 const STATE_MARK: Record<MilestoneState, string> = {
@@ -69,6 +78,7 @@ const STATE_MARK: Record<MilestoneState, string> = {
   "at-risk": "🟠 at-risk",
   overdue: "🔴 overdue",
   "no-due-date": "⚪ no-due-date",
+  released: "📦 released",
 };
 
 /**
@@ -106,8 +116,8 @@ export function renderMarkdown(report: MilestoneReport, today: string, clean: (t
     renderMarkdownTable(["#", "Milestone", "Due", "Progress", "Items", "Points", "State"], rows, ["right", "left", "left", "left", "right", "right", "left"]).trimEnd(),
     "",
   ];
-  const skipped = skippedText(report, "Skipped: ", " items.");
-  if (skipped) lines.push(skipped, "");
+  const skipped = skippedText(report);
+  if (skipped) lines.push(`Skipped: ${skipped}.`, "");
   // Horizontal bars: each label has a row of its own, so long names never overlap.
   lines.push(
     "```mermaid",

@@ -1,6 +1,7 @@
 /**
- * Milestone progress of a GitHub Project: project items in, one report out. Pure: no I/O, and
- * "today" comes in as a parameter. The rules are the contract's (`cloud milestone report`):
+ * Milestone progress: project items (GitHub) or versions and their issues (Jira) in, one report out.
+ * Pure: no I/O, and "today" comes in as a parameter. The rules are the contract's
+ * (`cloud milestone report`). For a GitHub Project:
  *
  * - archived items and items whose content the token cannot see (redacted) are left out and counted
  *   under `skipped` (an item that is both counts as archived);
@@ -10,9 +11,18 @@
  * - done: the status value is one of `doneValues`; an item with no status value is done when its
  *   issue is closed or its pull request merged or closed; a draft without status is not done;
  * - points sum the estimate (missing counts 0); percent = round(100 * done / total) by item count.
+ *
+ * For Jira versions (buildVersionReport):
+ *
+ * - every version that is neither archived nor released, by release date (none last) then name; with
+ *   `all`, the released ones after them in the same order, their state `released`; archived never;
+ * - a version's items are the issues whose fixVersions include it (an issue in two counts in both);
+ *   sub-tasks are left out and counted under `skipped.subtasks` (each once);
+ * - done: the status category is Done; points sum the story points (missing counts 0); a version
+ *   with no issues has total 0 and percent 0.
  */
 
-export type MilestoneState = "done" | "on-track" | "at-risk" | "overdue" | "no-due-date";
+export type MilestoneState = "done" | "on-track" | "at-risk" | "overdue" | "no-due-date" | "released";
 
 /** The value of the grouping field on one item: a milestone, an iteration or a single-select option. */
 export interface MilestoneValue {
@@ -52,11 +62,29 @@ export interface MilestoneSummary {
   state: MilestoneState;
 }
 
+/** A Jira version as a milestone: the common fields, plus its id, start date and whether it is released. */
+export interface VersionSummary extends MilestoneSummary {
+  id: string;
+  name: string;
+  startOn: string | null;
+  released: boolean;
+}
+
 /** The document `--json` prints; field order is the contract's. */
-export interface MilestoneReport {
+export type MilestoneReport = GitHubMilestoneReport | JiraMilestoneReport;
+
+export interface GitHubMilestoneReport {
+  source: "github";
   project: ProjectInfo;
   milestones: MilestoneSummary[];
   skipped: { archived: number; redacted: number };
+}
+
+export interface JiraMilestoneReport {
+  source: "jira";
+  project: ProjectInfo;
+  milestones: VersionSummary[];
+  skipped: { subtasks: number };
 }
 
 export interface ReportOptions {
@@ -70,7 +98,8 @@ export const AT_RISK_WINDOW_DAYS = 14;
 
 /** The state rule in words, for `--help` and the README. Keep in step with milestoneState(). */
 export const STATE_RULE = `How "state" is decided (dates are UTC calendar days):
-  done         every item in the milestone is done
+  released     (Jira, with --all) a released version, whatever is still open
+  done         the milestone has items and every one of them is done
   no-due-date  not done, and the milestone has no due date
   overdue      not done, and the due date has passed
   at-risk      due within ${AT_RISK_WINDOW_DAYS} days (or today), and the share of items still open is
@@ -118,12 +147,16 @@ export function isDone(item: ProjectItem, doneValues: readonly string[]): boolea
   }
 }
 
+/**
+ * The state of an unreleased milestone. One with no items (a Jira version nothing is planned in yet) is
+ * never done: it is judged by its date alone, with nothing open.
+ */
 export function milestoneState(group: { total: number; done: number; dueOn: string | null }, today: string): MilestoneState {
-  if (group.done >= group.total) return "done";
+  if (group.total > 0 && group.done >= group.total) return "done";
   if (group.dueOn === null) return "no-due-date";
   const daysLeft = daysBetween(today, group.dueOn);
   if (daysLeft < 0) return "overdue";
-  const openShare = (group.total - group.done) / group.total;
+  const openShare = group.total === 0 ? 0 : (group.total - group.done) / group.total;
   if (daysLeft <= AT_RISK_WINDOW_DAYS && openShare > daysLeft / AT_RISK_WINDOW_DAYS) return "at-risk";
   return "on-track";
 }
@@ -131,12 +164,40 @@ export function milestoneState(group: { total: number; done: number; dueOn: stri
 /** A milestone while items are being counted. */
 type Group = Omit<MilestoneSummary, "percent" | "state">;
 
+/** Items counted so far: how many, how many done, and their points. */
+interface Tally {
+  total: number;
+  done: number;
+  points: { total: number; done: number };
+}
+
+const emptyTally = (): Tally => ({ total: 0, done: 0, points: { total: 0, done: 0 } });
+
+function count(tally: Tally, done: boolean, points: number | null): void {
+  tally.total++;
+  tally.points.total += points ?? 0;
+  if (done) {
+    tally.done++;
+    tally.points.done += points ?? 0;
+  }
+}
+
 /** Sums of decimal estimates (0.5 + 0.1 …) are rounded to hundredths to hide binary noise. */
 function roundPoints(points: number): number {
   return Math.round(points * 100) / 100;
 }
 
-export function buildMilestoneReport(project: ProjectInfo, items: Iterable<ProjectItem>, options: ReportOptions): MilestoneReport {
+/** The finished numbers of a tally; percent is 0 for a milestone with no items. */
+function figures(tally: Tally): Pick<MilestoneSummary, "total" | "done" | "percent" | "points"> {
+  return {
+    total: tally.total,
+    done: tally.done,
+    percent: tally.total === 0 ? 0 : Math.round((100 * tally.done) / tally.total),
+    points: { total: roundPoints(tally.points.total), done: roundPoints(tally.points.done) },
+  };
+}
+
+export function buildMilestoneReport(project: ProjectInfo, items: Iterable<ProjectItem>, options: ReportOptions): GitHubMilestoneReport {
   const skipped = { archived: 0, redacted: 0 };
   const groups = new Map<string | null, Group>();
   for (const item of items) {
@@ -157,28 +218,14 @@ export function buildMilestoneReport(project: ProjectInfo, items: Iterable<Proje
     // Milestones of the same title in several repositories may differ in due date: the earliest wins.
     const dueOn = item.milestone?.dueOn ?? null;
     if (dueOn !== null && (group.dueOn === null || dueOn < group.dueOn)) group.dueOn = dueOn;
-    const points = item.estimate ?? 0;
-    group.total++;
-    group.points.total += points;
-    if (isDone(item, options.doneValues)) {
-      group.done++;
-      group.points.done += points;
-    }
+    count(group, isDone(item, options.doneValues), item.estimate);
   }
 
   const today = utcDay(options.now);
   const milestones = [...groups.values()].sort(compareGroups).map(
-    (g): MilestoneSummary => ({
-      name: g.name,
-      dueOn: g.dueOn,
-      total: g.total,
-      done: g.done,
-      percent: Math.round((100 * g.done) / g.total),
-      points: { total: roundPoints(g.points.total), done: roundPoints(g.points.done) },
-      state: milestoneState(g, today),
-    }),
+    (g): MilestoneSummary => ({ name: g.name, dueOn: g.dueOn, ...figures(g), state: milestoneState(g, today) }),
   );
-  return { project: { title: project.title, url: project.url }, milestones, skipped };
+  return { source: "github", project: { title: project.title, url: project.url }, milestones, skipped };
 }
 
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "variant" });
@@ -186,6 +233,10 @@ const collator = new Intl.Collator("en", { numeric: true, sensitivity: "variant"
 /** Named groups by due date (none last) then name; the group without a milestone always last. */
 function compareGroups(a: Group, b: Group): number {
   if (a.name === null || b.name === null) return a.name === b.name ? 0 : a.name === null ? 1 : -1;
+  return compareDueThenName({ name: a.name, dueOn: a.dueOn }, { name: b.name, dueOn: b.dueOn });
+}
+
+function compareDueThenName(a: { name: string; dueOn: string | null }, b: { name: string; dueOn: string | null }): number {
   if (a.dueOn !== b.dueOn) {
     if (a.dueOn === null) return 1;
     if (b.dueOn === null) return -1;
@@ -193,4 +244,80 @@ function compareGroups(a: Group, b: Group): number {
   }
   // The collator may call "M01" and "M1" equal; fall back to code units so the order never depends on input order.
   return collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jira versions
+
+/** A Jira version (fix version), as the report reads it. */
+export interface VersionInfo {
+  id: string;
+  name: string;
+  archived: boolean;
+  released: boolean;
+  /** YYYY-MM-DD or null: the version's startDate and releaseDate. */
+  startOn: string | null;
+  dueOn: string | null;
+}
+
+/** One issue of a version search. The same issue may come from several searches; it counts once a version. */
+export interface VersionIssue {
+  key: string;
+  /** The ids of its fix versions. */
+  versionIds: readonly string[];
+  subtask: boolean;
+  /** Its status category is Done. */
+  done: boolean;
+  points: number | null;
+}
+
+export interface VersionReportOptions {
+  /** Add the released versions (the contract's `--all`). */
+  all: boolean;
+  now: Date;
+}
+
+/**
+ * The versions a report shows, in its order: those neither archived nor released by release date
+ * (none last), then name; with `all`, then the released ones in the same order. Archived ones never.
+ */
+export function reportedVersions<V extends VersionInfo>(versions: readonly V[], options: Pick<VersionReportOptions, "all">): V[] {
+  const order = (a: V, b: V) => compareDueThenName(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const live = versions.filter((v) => !v.archived);
+  const unreleased = live.filter((v) => !v.released).sort(order);
+  return options.all ? [...unreleased, ...live.filter((v) => v.released).sort(order)] : unreleased;
+}
+
+export function buildVersionReport(project: ProjectInfo, versions: readonly VersionInfo[], issues: Iterable<VersionIssue>, options: VersionReportOptions): JiraMilestoneReport {
+  const shown = reportedVersions(versions, options);
+  const tallies = new Map(shown.map((v) => [v.id, emptyTally()]));
+  const seen = new Set<string>();
+  let subtasks = 0;
+  for (const issue of issues) {
+    if (seen.has(issue.key)) continue;
+    const counted = [...new Set(issue.versionIds)].flatMap((id) => tallies.get(id) ?? []);
+    // An issue of no version shown (a search raced an edit) counts nowhere, not even as skipped.
+    if (counted.length === 0) continue;
+    seen.add(issue.key);
+    if (issue.subtask) {
+      subtasks++;
+      continue;
+    }
+    for (const tally of counted) count(tally, issue.done, issue.points);
+  }
+
+  const today = utcDay(options.now);
+  const milestones = shown.map((v): VersionSummary => {
+    const tally = tallies.get(v.id)!;
+    return {
+      id: v.id,
+      name: v.name,
+      startOn: v.startOn,
+      dueOn: v.dueOn,
+      ...figures(tally),
+      state: v.released ? "released" : milestoneState({ ...tally, dueOn: v.dueOn }, today),
+      released: v.released,
+    };
+  });
+  return { source: "jira", project: { title: project.title, url: project.url }, milestones, skipped: { subtasks } };
 }

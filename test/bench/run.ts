@@ -4,7 +4,7 @@
  */
 import os from "node:os";
 import { benchGates } from "./gates.js";
-import { benchJira } from "./jira.js";
+import { benchJira, benchJiraVersions } from "./jira.js";
 import { benchMilestones } from "./milestones.js";
 import { BIN, cleanEnv, medianOf, spawnTimed } from "./measure.js";
 
@@ -77,6 +77,19 @@ async function main(): Promise<void> {
       ratio: `${(j.ms / sequential).toFixed(2)}×`,
       goal: "5 requests, in parallel",
       ok: j.bulkfetch === 5 && j.maxInFlight >= 2,
+    });
+    print(rows[rows.length - 1]!);
+  }
+  if (want("jira-versions")) {
+    const r = await benchJiraVersions(10_000, 10, 20, 3);
+    const work = r.wall - r.startup;
+    rows.push({
+      name: "jira versions: 10,000 issues, 10 versions",
+      measured: `${fmt(r.wall)} − ${fmt(r.startup)} start-up, ${r.pages} pages, ${r.maxInFlight} at once`,
+      baseline: `${fmt(r.sequential)} (one sequential search)`,
+      ratio: `${(work / r.sequential).toFixed(2)}×`,
+      goal: "≤ 110 pages, ≤ 4 at once, < 1×",
+      ok: r.pages <= 110 && r.maxInFlight <= 4 && work < r.sequential,
     });
     print(rows[rows.length - 1]!);
   }

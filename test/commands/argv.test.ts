@@ -88,13 +88,21 @@ table("cloud branch", (runF) => branchCreate.command(runF as never), [
 
 table("cloud milestone report", (runF) => milestoneReport.command(runF as never), [
   { argv: [], want: { format: "table" } },
-  { argv: ["--owner", "acme", "--project", "7", "--field", "Sprint"], want: { owner: "acme", project: 7, field: "Sprint" } },
+  { argv: ["--owner", "acme", "--project", "7", "--field", "Sprint"], want: { owner: "acme", project: "7", field: "Sprint" } },
   { argv: ["--input", "-", "--json"], want: { input: "-", format: "json" } },
   { argv: ["--format", "markdown"], want: { format: "markdown" } },
   { argv: ["--json", "--format", "markdown"], want: { error: /--json and --format markdown ask for different outputs/ } },
   { argv: ["--format", "github"], want: { error: /--format expects table, json or markdown, not 'github'/ } },
-  { argv: ["--project", "seven"], want: { error: /--project expects a project number such as 7, not 'seven'/ } },
+  { argv: ["--source", "github", "--project", "seven"], want: { error: /--project expects a project number such as 7, not 'seven'/ } },
   { argv: ["--owner", "-acme"], want: { error: /--owner expects a GitHub login/ } },
+  // Without --source, what --project means waits for milestones.source: run() checks it.
+  { argv: ["--project", "seven"], want: { project: "seven", all: false } },
+  { argv: ["--source", "jira", "--project", "cloud", "--all"], want: { source: "jira", project: "cloud", all: true } },
+  { argv: ["--source", "jira", "--project", "7"], want: { error: /--project expects a Jira project key such as CLOUD with --source jira, not '7'/ } },
+  { argv: ["--source", "jira", "--input", "-"], want: { error: /--input reads the output of `gh project item-list`; it does not go with --source jira/ } },
+  { argv: ["--source", "jira", "--owner", "acme"], want: { error: /--owner is about a GitHub Project; it does not go with --source jira/ } },
+  { argv: ["--source", "github", "--all"], want: { error: /--all adds the released Jira versions; it needs --source jira/ } },
+  { argv: ["--source", "gitlab"], want: { error: /--source expects github or jira, not 'gitlab'/ } },
 ]);
 
 table("cloud groom check", (runF) => groomCheck.command(runF as never), [

@@ -110,6 +110,7 @@ describe("--input", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
+      source: "github",
       project: { title: "items.json", url: null },
       milestones: [
         { name: "M1: POC", dueOn: "2026-01-10", total: 3, done: 1, percent: 33, points: { total: 5, done: 3 }, state: "overdue" },

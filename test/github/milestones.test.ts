@@ -29,6 +29,13 @@ describe("state", () => {
     expect(state(10, 9, "2026-03-11")).toBe("at-risk"); // 1 day left, 10 % open > 1/14
     expect(state(100, 95, "2026-03-11")).toBe("on-track"); // 1 day left, 5 % open < 1/14
   });
+
+  test("a milestone with no items (a Jira version nothing is planned in) is never done: its date decides", () => {
+    expect(state(0, 0, null)).toBe("no-due-date");
+    expect(state(0, 0, "2026-03-09")).toBe("overdue");
+    expect(state(0, 0, TODAY)).toBe("on-track");
+    expect(state(0, 0, "2026-06-30")).toBe("on-track");
+  });
 });
 
 describe("done", () => {
@@ -91,6 +98,6 @@ describe("report", () => {
       doneValues: ["Done"],
       now,
     });
-    expect(report).toEqual({ project: { title: "t", url: null }, milestones: [], skipped: { archived: 1, redacted: 1 } });
+    expect(report).toEqual({ source: "github", project: { title: "t", url: null }, milestones: [], skipped: { archived: 1, redacted: 1 } });
   });
 });

@@ -164,9 +164,9 @@ describe("a generated project of 2,600 items", () => {
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
     const expected = expectedReport(truths, ["Done"]);
-    expect(doc).toEqual({ project: { title: "Cloud: new region", url: "https://github.com/orgs/acme/projects/7" }, ...expected });
+    expect(doc).toEqual({ source: "github", project: { title: "Cloud: new region", url: "https://github.com/orgs/acme/projects/7" }, ...expected });
     // Key order is part of a stable document.
-    expect(Object.keys(doc)).toEqual(["project", "milestones", "skipped"]);
+    expect(Object.keys(doc)).toEqual(["source", "project", "milestones", "skipped"]);
     expect(Object.keys(doc.milestones[0])).toEqual(["name", "dueOn", "total", "done", "percent", "points", "state"]);
     // Every state the data can produce shows up, and the no-milestone group is last.
     expect(new Set(doc.milestones.map((m: { state: string }) => m.state))).toEqual(new Set(["done", "overdue", "at-risk", "on-track", "no-due-date"]));
@@ -309,6 +309,7 @@ describe("grouping by other fields", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
+      source: "github",
       project: { title: "Alice's board", url: "https://github.com/users/alice/projects/3" },
       milestones: [
         { name: "Sprint 1", dueOn: "2026-01-18", total: 2, done: 1, percent: 50, points: { total: 8, done: 3 }, state: "overdue" },
@@ -383,7 +384,7 @@ describe("nothing to report and missing values", () => {
     expect(plain).toEqual({ code: 1, stdout: "", stderr: "Nothing to report: project 1 of empty-co has no items (skipped: 1 archived, 1 redacted).\n" });
     const json = await report(["--owner", "empty-co", "--project", "1", "--json"]);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toEqual({ project: { title: "Empty", url: "https://github.com/orgs/empty-co/projects/1" }, milestones: [], skipped: { archived: 1, redacted: 1 } });
+    expect(JSON.parse(json.stdout)).toEqual({ source: "github", project: { title: "Empty", url: "https://github.com/orgs/empty-co/projects/1" }, milestones: [], skipped: { archived: 1, redacted: 1 } });
   });
 
   test("no owner or project, and no config: exit 2 naming the flag, before any request", async () => {

@@ -195,7 +195,11 @@ const scenarios: Scenario[] = [
         argv: ["branch", "CLOUD-42"],
         cwd: tempRepo(),
         env: { ...jira.env, JIRA_API_TOKEN: SECRETS.JIRA_API_TOKEN },
-        control: () => expect(jira.requests.map((r) => r.authorized)).toEqual([false]),
+        // serverInfo refused the credentials, then asked without any to name the deployment in the error.
+        control: () => expect(jira.requests.map((r) => [r.path, r.authorized, r.status])).toEqual([
+          ["/rest/api/2/serverInfo", false, 401],
+          ["/rest/api/2/serverInfo", false, 200],
+        ]),
       };
     },
   },

@@ -1,6 +1,7 @@
-/** Atlassian Document Format to the plain text hasAcceptanceCriteria reads. */
+/** Atlassian Document Format (Cloud) and wiki markup (Data Center) to the plain text hasAcceptanceCriteria reads. */
 import { describe, expect, it } from "vitest";
 import { adfToText } from "../../src/trackers/jira/adf.js";
+import { wikiToText } from "../../src/trackers/jira/wiki.js";
 import { hasAcceptanceCriteria } from "../../src/gates/issue-readiness.js";
 import { adf } from "../helpers/jira-server.js";
 
@@ -53,6 +54,24 @@ describe("adfToText", () => {
   });
 });
 
+describe("wikiToText", () => {
+  it("writes h1.–h6. headings as # lines and every kind of list item as a - line", () => {
+    expect(wikiToText("h1. Goal\nMake it fast.\nh3. Acceptance criteria\n# first\n## nested\n* bullet\n#* mixed\n- dash")).toBe(
+      "# Goal\nMake it fast.\n### Acceptance criteria\n- first\n- nested\n- bullet\n- mixed\n- dash",
+    );
+  });
+
+  it("leaves bold lines, rules, words with marks and code blocks as they are", () => {
+    expect(wikiToText("*Acceptance criteria:*\n----\n*bold* start\nh3.no space")).toBe("*Acceptance criteria:*\n----\n*bold* start\nh3.no space");
+    expect(wikiToText("{code:bash}\n# a comment\n{code}\n# an item\n{noformat}# x{noformat}\n# another")).toBe("{code:bash}\n# a comment\n{code}\n- an item\n{noformat}# x{noformat}\n- another");
+  });
+
+  it("reads a document that is not a string as ADF", () => {
+    expect(wikiToText(adf.doc(adf.heading(2, "Acceptance criteria")))).toBe("## Acceptance criteria");
+    expect(wikiToText(null)).toBe("");
+  });
+});
+
 describe("acceptance criteria in Jira descriptions", () => {
   it.each([
     ["a heading with content under it", adf.doc(adf.heading(2, "Acceptance criteria"), adf.bullets("works")), true],
@@ -64,5 +83,13 @@ describe("acceptance criteria in Jira descriptions", () => {
     ["no description", null, false],
   ])("%s", (_label, description, expected) => {
     expect(hasAcceptanceCriteria(adfToText(description))).toBe(expected);
+  });
+
+  it.each([
+    ["a heading with a numbered list under it", "h3. Acceptance criteria\n# it works\n# it is tested", true],
+    ["a bold line with a bullet under it", "*Acceptance criteria*\n* it works", true],
+    ["a heading with nothing under it but another heading", "h3. Acceptance criteria\nh3. Notes\ntext", false],
+  ])("wiki markup: %s", (_label, description, expected) => {
+    expect(hasAcceptanceCriteria(wikiToText(description))).toBe(expected);
   });
 });

@@ -79,13 +79,17 @@ describe("Jira credentials", () => {
     const token = "wrong-token-ABCDEFGH";
     const result = await branch({ env: { JIRA_API_TOKEN: token }, args: ["--debug"] });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`^error: Jira at ${result.host} refused the credentials \\(401 Unauthorized; asking for the deployment, basic auth with JIRA_EMAIL and JIRA_API_TOKEN\\)\\. Check JIRA_EMAIL and JIRA_API_TOKEN`));
+    // serverInfo refused the credentials; asked again without them, it says which deployment they went to.
+    expect(result.stderr).toMatch(new RegExp(`^error: Jira at ${result.host} refused the credentials \\(401 Unauthorized; assumed Jira Cloud, basic auth with JIRA_EMAIL and JIRA_API_TOKEN\\)\\. Check JIRA_EMAIL and JIRA_API_TOKEN`));
     expect(result.stderr).toContain("JIRA_AUTH_TYPE=bearer");
     expect(result.stderr).not.toContain(token);
     expect(result.stderr).not.toContain(Buffer.from(`${TEST_CREDENTIALS.email}:${token}`).toString("base64"));
     expect(result.stderr).not.toContain(TEST_CREDENTIALS.email);
     expect(result.branches).toBe("main");
-    expect(jira.requests).toHaveLength(1);
+    expect(jira.requests.map((r) => [r.path, r.authorized, r.status])).toEqual([
+      ["/rest/api/2/serverInfo", false, 401],
+      ["/rest/api/2/serverInfo", false, 200],
+    ]);
   });
 
   it("401 without --debug is one line", async () => {

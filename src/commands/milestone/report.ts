@@ -1,39 +1,74 @@
 /**
  * `cloud milestone report`: milestone progress of a GitHub Project (v2), from GitHub or offline from
- * `gh project item-list --format json`. The rules live in src/milestones/summary.ts; this file gathers
- * the items, and prints the report as a table, plain text, JSON or Markdown.
- * Imports only light modules at the top: zod, the GitHub client and the output helpers load in run().
+ * `gh project item-list --format json`, or of a Jira project's versions (`--source jira`). The rules
+ * live in src/milestones/summary.ts and the fetching in src/milestones/sources/; this file reads the
+ * flags, picks the source, and prints the report as a table, plain text, JSON or Markdown.
+ * Imports only light modules at the top: zod, the clients and the output helpers load in run().
  */
 import { Command } from "commander";
 import type { Config } from "../../config/schema.js";
 import type { Context } from "../../context.js";
-import { buildMilestoneReport, STATE_RULE, utcDay, type MilestoneReport, type MilestoneState, type MilestoneSummary, type ProjectInfo, type ProjectItem } from "../../milestones/summary.js";
+import { buildMilestoneReport, buildVersionReport, STATE_RULE, utcDay, type MilestoneReport, type ProjectInfo, type ProjectItem, type VersionInfo } from "../../milestones/summary.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import type { Output } from "../../io/output.js";
 import { actionFor, chosenFormat, examples, optionsParser, outputFormat, withOutputFlags, type RunF } from "../shape.js";
 
 const FORMATS = ["table", "json", "markdown"] as const;
+const SOURCES = ["github", "jira"] as const;
+type SourceName = (typeof SOURCES)[number];
 
 export const parseOptions = optionsParser((z) =>
   z
     .object({
+      source: z.enum(SOURCES, "--source expects github or jira").optional(),
       owner: z
         .string()
         .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "--owner expects a GitHub login such as acme")
         .optional(),
-      project: z
-        .string()
-        .regex(/^[1-9][0-9]{0,9}$/, "--project expects a project number such as 7")
-        .transform(Number)
-        .optional(),
+      // A project number (GitHub) or key (Jira): which one depends on the source, which may come from
+      // the config; sourceFlags() checks it as soon as the source is known.
+      project: z.string().optional(),
       field: z.string().trim().min(1, "--field expects a field name such as Milestone").optional(),
       input: z.string().min(1, "--input expects a file, or - for standard input").optional(),
+      all: z.boolean().optional(),
       ...outputFormat(z, FORMATS),
     })
-    .transform(({ json, format, ...o }) => ({ ...o, format: chosenFormat({ json, format }, "table") })),
+    .transform(({ json, format, ...o }) => {
+      const options = { ...o, all: o.all ?? false, format: chosenFormat({ json, format }, "table") };
+      // With --source on the command line, a flag that does not fit it is refused before anything is read.
+      if (options.source !== undefined) sourceFlags(options.source, options);
+      return options;
+    }),
 );
 
 export type ReportOptions = Awaited<ReturnType<typeof parseOptions>>;
+
+/** The flags as the source reads them: --project as a number (GitHub) or a key (Jira). */
+type SourceFlags = { source: "github"; project: number | undefined } | { source: "jira"; project: string | undefined };
+
+/**
+ * What the source-dependent flags mean for `source`; a UsageError (exit 2) for one it cannot take.
+ * One definition for the flags given with --source and for a source that comes from milestones.source.
+ */
+export function sourceFlags(source: SourceName, options: Pick<ReportOptions, "project" | "owner" | "field" | "input" | "all">): SourceFlags {
+  const { project } = options;
+  if (source === "github") {
+    if (options.all) throw new UsageError("--all adds the released Jira versions; it needs --source jira", { hint: "Drop --all, or pass --source jira." });
+    if (project !== undefined && !/^[1-9][0-9]{0,9}$/.test(project)) throw new UsageError(`--project expects a project number such as 7, not '${project}'`);
+    return { source, project: project === undefined ? undefined : Number(project) };
+  }
+  const githubOnly = (["owner", "field", "input"] as const).find((flag) => options[flag] !== undefined);
+  if (githubOnly) {
+    const why = githubOnly === "input" ? "reads the output of `gh project item-list`" : "is about a GitHub Project";
+    throw new UsageError(`--${githubOnly} ${why}; it does not go with --source jira`, {
+      hint: "Drop it, or pass --source github; with --source jira, --project names the Jira project key.",
+    });
+  }
+  if (project !== undefined && !/^[A-Za-z][A-Za-z0-9_]{1,9}$/.test(project)) {
+    throw new UsageError(`--project expects a Jira project key such as CLOUD with --source jira, not '${project}'`);
+  }
+  return { source, project: project?.toUpperCase() };
+}
 
 interface Fields {
   milestoneField: string;
@@ -41,6 +76,7 @@ interface Fields {
   estimateField: string;
 }
 
+/** GitHub items, from the API or from gh's JSON. */
 interface Source {
   project: ProjectInfo;
   items: ProjectItem[];
@@ -48,13 +84,21 @@ interface Source {
   description: string;
 }
 
+/** A report, and what was asked for "nothing to report": "project 7 of acme", the input file, or why no version is shown. */
+interface Gathered {
+  report: MilestoneReport;
+  nothing: string;
+}
+
 export function command(runF: RunF<ReportOptions>): Command {
   const report = new Command("report")
-    .description("milestone progress of a GitHub Project (v2): items done/total, points, due dates")
-    .option("--owner <login>", "organization or user that owns the project (default: github.owner)")
-    .option("--project <number>", "project number, as in its URL (default: github.project)")
-    .option("--field <name>", "field to group by: the built-in Milestone field, or an iteration or single-select field (default: github.milestoneField)")
-    .option("--input <file|->", "read items from the output of `gh project item-list --format json` (a file, or - for stdin) instead of calling GitHub")
+    .description("milestone progress of a GitHub Project (v2) or of Jira versions: items done/total, points, due dates")
+    .option("--source <github|jira>", "where the milestones come from: a GitHub Project, or the Jira project's versions (default: milestones.source)")
+    .option("--owner <login>", "GitHub: organization or user that owns the project (default: github.owner)")
+    .option("--project <number|KEY>", "GitHub: project number, as in its URL (default: github.project); Jira: project key (default: jira.project)")
+    .option("--field <name>", "GitHub: field to group by: the built-in Milestone field, or an iteration or single-select field (default: github.milestoneField)")
+    .option("--input <file|->", "GitHub: read items from the output of `gh project item-list --format json` (a file, or - for stdin) instead of calling GitHub")
+    .option("--all", "Jira: add the released versions, after the others")
     .action(actionFor([], parseOptions, runF));
   withOutputFlags(report, FORMATS);
   examples(report, [
@@ -62,38 +106,51 @@ export function command(runF: RunF<ReportOptions>): Command {
     "cloud milestone report --field Sprint --json | jq '.milestones[] | select(.state == \"at-risk\")'",
     "cloud milestone report --format markdown > weekly-update.md",
     "gh project item-list 7 --owner acme --format json --limit 10000 | cloud milestone report --input -",
+    "cloud milestone report --source jira --project CLOUD",
+    "cloud milestone report --source jira --all --format markdown > releases.md",
   ]);
   return report.addHelpText(
     "after",
     `
 ${STATE_RULE}
 
-An item is done when its status is one of github.doneValues; without a status, when its issue is closed
-or its pull request merged or closed (with --input, only by status). Points sum the estimate field.
-Archived and redacted items are skipped and counted. Exit 1 when there is nothing to report.
+GitHub: an item is done when its status is one of github.doneValues; without a
+status, when its issue is closed or its pull request merged or closed (with
+--input, only by status). Points sum the estimate field. Archived and redacted
+items are skipped and counted.
 
-Environment: GH_TOKEN, then GITHUB_TOKEN, then \`gh auth token\`; GITHUB_GRAPHQL_URL for GitHub Enterprise
-Server (https://HOST/api/graphql). --input needs neither.
+Jira (--source jira): the milestones are the project's versions that are
+neither archived nor released, by release date, then name; --all adds the
+released ones after them. A version's items are the issues fixed in it (an
+issue in two versions counts in both); sub-tasks are skipped and counted. An
+issue is done when its status category is Done; points sum the story points
+field (jira.storyPointsField, or found by name). Due is the release date.
+
+Exit 1 when there is nothing to report.
+
+Environment: GH_TOKEN, then GITHUB_TOKEN, then \`gh auth token\`;
+GITHUB_GRAPHQL_URL for GitHub Enterprise Server (https://HOST/api/graphql).
+--input needs neither. Jira: JIRA_HOST, and JIRA_EMAIL with JIRA_API_TOKEN, or
+JIRA_API_TOKEN with JIRA_AUTH_TYPE=bearer (a Data Center personal access token).
 `,
   );
 }
 
 export async function run(ctx: Context, options: ReportOptions): Promise<number> {
   const { config } = await ctx.config();
-  const fields: Fields = {
-    milestoneField: options.field ?? config.github.milestoneField,
-    statusField: config.github.statusField,
-    estimateField: config.github.estimateField,
-  };
+  const flags = sourceFlags(options.source ?? config.milestones.source, options);
   const [out, { printTable, renderMarkdown, skippedText }] = await Promise.all([ctx.output(), import("../../milestones/render.js")]);
-  const source = options.input !== undefined ? await fromInput(ctx, out, options.input, fields) : await fromGitHub(ctx, out, options, config, fields);
   const now = ctx.now();
-  const report = buildMilestoneReport(source.project, source.items, { doneValues: config.github.doneValues, now });
+  const { report, nothing } =
+    flags.source === "jira"
+      ? await fromJira(ctx, flags.project ?? config.jira.project, options.all, now)
+      : await fromGitHub(ctx, out, { ...options, project: flags.project }, config, now);
 
   // --json prints its document even when it is empty, so scripts always get one.
   if (options.format === "json") out.json(report);
   if (report.milestones.length === 0) {
-    out.info(`Nothing to report: ${source.description} has no items${skippedText(report, " (skipped: ", ")")}.`);
+    const skipped = skippedText(report, { noun: false });
+    out.info(`Nothing to report: ${nothing}${skipped ? ` (skipped: ${skipped})` : ""}.`);
     return ExitCode.no;
   }
   if (options.format === "markdown") {
@@ -105,12 +162,40 @@ export async function run(ctx: Context, options: ReportOptions): Promise<number>
 }
 
 // ---------------------------------------------------------------------------------------------
-// Flags
+// Where the milestones come from
 
-// ---------------------------------------------------------------------------------------------
-// Where the items come from
+async function fromGitHub(ctx: Context, out: Output, options: Pick<ReportOptions, "owner" | "field" | "input"> & { project: number | undefined }, config: Config, now: Date): Promise<Gathered> {
+  const fields: Fields = {
+    milestoneField: options.field ?? config.github.milestoneField,
+    statusField: config.github.statusField,
+    estimateField: config.github.estimateField,
+  };
+  const source = options.input !== undefined ? await fromInput(ctx, out, options.input, fields) : await fromGitHubProject(ctx, out, options, config, fields);
+  const report = buildMilestoneReport(source.project, source.items, { doneValues: config.github.doneValues, now });
+  return { report, nothing: `${source.description} has no items` };
+}
 
-async function fromGitHub(ctx: Context, out: Output, options: ReportOptions, config: Config, fields: Fields): Promise<Source> {
+async function fromJira(ctx: Context, key: string | null | undefined, all: boolean, now: Date): Promise<Gathered> {
+  if (!key) throw new UsageError("no Jira project given", { hint: "Pass --project <KEY> or set jira.project in cloud.config.yaml." });
+  const [jira, { fetchJiraVersions }] = await Promise.all([ctx.jira(), import("../../milestones/sources/jira-versions.js")]);
+  const progress = progressLine(ctx);
+  const fetched = await fetchJiraVersions(jira, key, {
+    all,
+    onProgress: (done, total) => progress.update(`Fetching the issues of ${key}'s versions: ${done} of ${total}`),
+  }).finally(progress.done);
+  const report = buildVersionReport(fetched.project, fetched.versions, fetched.issues, { all, now });
+  return { report, nothing: noVersions(key, fetched.versions, all) };
+}
+
+/** Why no version is shown: none at all, only archived ones, or only released ones without --all. */
+function noVersions(key: string, versions: readonly VersionInfo[], all: boolean): string {
+  if (versions.length === 0) return `Jira project ${key} has no versions`;
+  const released = versions.filter((v) => v.released && !v.archived).length;
+  if (!all && released > 0) return `Jira project ${key} has no unreleased versions (pass --all to include its ${released} released one${released === 1 ? "" : "s"})`;
+  return `every version of Jira project ${key} is archived`;
+}
+
+async function fromGitHubProject(ctx: Context, out: Output, options: { owner?: string | undefined; project: number | undefined }, config: Config, fields: Fields): Promise<Source> {
   const owner = options.owner ?? config.github.owner;
   const number = options.project ?? config.github.project;
   if (!owner) throw new UsageError("no project owner given", { hint: "Pass --owner <login> or set github.owner in cloud.config.yaml." });

@@ -7,6 +7,7 @@
 import { hasAcceptanceCriteria, hasDescription } from "../../gates/issue-readiness.js";
 import type { LinkedIssue } from "../refs.js";
 import { adfToText } from "./adf.js";
+import { wikiToText } from "./wiki.js";
 import type { JiraIssue } from "./jira-schemas.js";
 
 /** The fields the facts come from, given the story-points candidates (JiraClient.storyPointsFields()). */
@@ -23,7 +24,8 @@ export function issueFacts(ref: string, issue: JiraIssue, pointsFields: readonly
   const values = fields as Record<string, unknown>;
   const points = pointsFields.map((id) => values[id]).find((v): v is number => typeof v === "number");
   const assignee = fields.assignee ? (fields.assignee.displayName ?? fields.assignee.name ?? fields.assignee.accountId ?? "unknown") : null;
-  const description = adfToText(fields.description);
+  // Jira Cloud sends a description as a document (ADF), Data Center as a string of wiki markup.
+  const description = typeof fields.description === "string" ? wikiToText(fields.description) : adfToText(fields.description);
   return {
     ref,
     found: true,

@@ -12,7 +12,7 @@ import { chunk, mapLimit } from "../batch.js";
 import { send as sendRequest } from "../request.js";
 import { defaultRetryPolicy, type RetryPolicy } from "../retry.js";
 import { issueFacts, readinessFields } from "./issue-facts.js";
-import { classifyJira, describeFailure, retryDecision, toRemoteError, type RequestLabel } from "./jira-failures.js";
+import { classifyJira, describeFailure, retryDecision, toRemoteError, type JiraFailure, type RequestLabel } from "./jira-failures.js";
 import type { Deployment, JiraApi } from "./jira-api.js";
 import type { JiraClient, JiraIssueSummary, JiraSettings, SearchOptions } from "./jira.js";
 import {
@@ -333,24 +333,46 @@ function statusItems(history: { created: string | number; items: { field?: strin
 
 const serverInfoSchema = z.looseObject({ deploymentType: z.string().optional() });
 
+const deploymentOf = (info: unknown): Deployment => {
+  const parsed = serverInfoSchema.safeParse(info);
+  return parsed.success && parsed.data.deploymentType?.toLowerCase() === "cloud" ? "cloud" : "datacenter";
+};
+
 /**
  * jira.deployment: auto. A host on Atlassian's cloud is Cloud without asking; any other is asked once
  * (GET /rest/api/2/serverInfo, which both deployments serve): "Cloud" is Cloud, anything else Data Center.
+ *
+ * Jira refuses wrong credentials on every path, serverInfo included, although it serves serverInfo to
+ * anyone. So when it refuses them, `anonymous` (a client that sends none) asks once more, and the 401 or
+ * 403 then says which deployment the credentials were sent to, as every other refusal does.
  */
-export async function detectDeployment(api: Version2Client, settings: JiraSettings, options: ClientOptions = {}): Promise<Deployment> {
+export async function detectDeployment(api: Version2Client, settings: JiraSettings, options: ClientOptions = {}, anonymous?: Version2Client): Promise<Deployment> {
   const hostname = new URL(settings.host).hostname.toLowerCase();
   if (hostname.endsWith(".atlassian.net") || hostname === "api.atlassian.com") return "cloud";
   const host = shownHost(settings.host);
   const label = { method: "GET", path: "/rest/api/2/serverInfo" } as const;
-  const info = await sendRequest(
-    {
-      attempt: () => api.serverInfo.getServerInfo<unknown>(),
-      classify: classifyJira,
-      decide: retryDecision,
-      explain: (failure, attempts) => toRemoteError(failure, label, { host, auth: settings.auth.kind, deployment: "unknown", timeoutMs: settings.timeoutMs, attempts }),
-    },
-    { signal: options.signal, timeoutMs: settings.timeoutMs, policy: { ...defaultRetryPolicy, ...options.retry } },
-  );
-  const parsed = serverInfoSchema.safeParse(info);
-  return parsed.success && parsed.data.deploymentType?.toLowerCase() === "cloud" ? "cloud" : "datacenter";
+  const context = (deployment: Deployment | "unknown", attempts: number) => ({ host, auth: settings.auth.kind, deployment, timeoutMs: settings.timeoutMs, attempts });
+  let refused: { failure: JiraFailure; attempts: number } | undefined;
+  const ask = (client: Version2Client) =>
+    sendRequest(
+      {
+        attempt: () => client.serverInfo.getServerInfo<unknown>(),
+        classify: classifyJira,
+        decide: retryDecision,
+        explain: (failure, attempts) => {
+          if (client === api && failure.kind === "http" && (failure.answer.status === 401 || failure.answer.status === 403)) refused = { failure, attempts };
+          return toRemoteError(failure, label, context("unknown", attempts));
+        },
+      },
+      { signal: options.signal, timeoutMs: settings.timeoutMs, policy: { ...defaultRetryPolicy, ...options.retry } },
+    );
+  try {
+    return deploymentOf(await ask(api));
+  } catch (error) {
+    if (!refused || !anonymous) throw error;
+    const { failure, attempts } = refused;
+    const deployment = await ask(anonymous).then(deploymentOf, () => undefined);
+    if (deployment === undefined) throw error;
+    throw toRemoteError(failure, label, context(deployment, attempts));
+  }
 }

@@ -22,7 +22,7 @@ export const issueSchema = z.looseObject({
     issuetype: z.looseObject({ name: z.string(), subtask: z.boolean().optional() }).nullish(),
     status: z.looseObject({ name: z.string(), statusCategory: z.looseObject({ key: z.string() }) }).nullish(),
     assignee: user.nullish(),
-    /** Atlassian Document Format (Cloud) or wiki markup (Data Center); read by adfToText, which accepts any shape. */
+    /** Atlassian Document Format (Cloud) or wiki markup (Data Center); read by adfToText or wikiToText, which accept any shape. */
     description: z.unknown().optional(),
     fixVersions: z.array(z.looseObject({ id: z.string(), name: z.string().optional() })).nullish(),
     labels: z.array(z.string()).nullish(),

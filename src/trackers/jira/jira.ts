@@ -119,7 +119,10 @@ export async function connectJira(options: ConnectJiraOptions): Promise<JiraClie
   const clientOptions = { retry: options.retry, onRetry: options.onRetry, signal: options.signal };
   return createJiraClient(
     async () => {
-      const deployment = settings.deployment === "auto" ? await detectDeployment(new Version2Client(config), settings, clientOptions) : settings.deployment;
+      const deployment =
+        settings.deployment === "auto"
+          ? await detectDeployment(new Version2Client(config), settings, clientOptions, new Version2Client(common))
+          : settings.deployment;
       return deployment === "cloud" ? cloudApi(new Version3Client(config)) : dataCenterApi(new Version2Client(config));
     },
     settings,
