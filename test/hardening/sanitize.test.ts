@@ -48,7 +48,7 @@ describe("sanitizeText", () => {
         expect(out).not.toMatch(RAW);
         expect(out).not.toMatch(/\r/);
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 
@@ -77,7 +77,7 @@ describe("sanitizeLine", () => {
         expect(out).not.toMatch(/[\n\r\t]/);
         expect(out).not.toMatch(RAW);
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 });

@@ -59,8 +59,8 @@ describe("nesting depth", () => {
     expect(error.message).toBe("f.yaml:2:67: invalid YAML: nested more than 64 levels deep");
   });
 
-  it("100,000 unclosed [ are refused the same way", () => {
-    expect(parseError(`a: ${"[".repeat(100_000)}\n`).message).toMatch(/nested more than 64 levels deep$/);
+  it("20,000 unclosed [ are refused the same way", () => {
+    expect(parseError(`a: ${"[".repeat(20_000)}\n`).message).toMatch(/nested more than 64 levels deep$/);
   });
 
   it("through dor check: exit 2 with the location, in project.md and in cloud.config.yaml", async () => {
@@ -112,8 +112,8 @@ describe("duplicate keys", () => {
     expect(error.message).toBe("f.yaml:100001:1: invalid YAML: map keys must be unique; 'k00007' is already a key on line 8");
   });
 
-  it("10,000 distinct keys all reach the value", () => {
-    expect(Object.keys(parseYaml(keys(10_000), { file: "f.yaml" }).value as object)).toHaveLength(10_000);
+  it("distinct keys all reach the value", () => {
+    expect(Object.keys(parseYaml(keys(2_000), { file: "f.yaml" }).value as object)).toHaveLength(2_000);
   });
 
   it("through dor check: the duplicate in project.md is exit 2 at its position", async () => {
