@@ -7,6 +7,7 @@ import * as branchCreate from "./commands/branch/create.js";
 import * as gateCheck from "./commands/gate/check.js";
 import * as milestoneReport from "./commands/milestone/report.js";
 import * as projectInit from "./commands/project/init.js";
+import * as statusUpdate from "./commands/status/update.js";
 import { examples } from "./commands/shape.js";
 import { createContext, type Context } from "./context.js";
 import { CliError, ExitCode, InterruptedError } from "./errors.js";
@@ -32,7 +33,7 @@ export const HELP_WIDTH = 80;
 export function buildProgram(ctx: Context, run: (work: () => Promise<number>) => Promise<number>): Command {
   const { io } = ctx;
   const program = new Command("cloud")
-    .description("Projects, milestones and tasks the way the Cloud team works: DoR/DoD gates, Jira branches, milestone reports.")
+    .description("Projects, milestones and tasks the way the Cloud team works: DoR/DoD gates, Jira branches, milestone reports, status updates.")
     .version(packageVersion(), "-V, --version", "print the version")
     .option("--debug", "print stack traces and request details on errors (also CLOUD_DEBUG=1)")
     .helpOption("-h, --help", "show help")
@@ -53,6 +54,7 @@ Examples:
   cloud dor check
   cloud branch CLOUD-42
   cloud milestone report --owner acme --project 7 --format markdown
+  cloud status update
 
 Exit codes: 0 ok, 1 the answer is no, 2 usage/config/input error, 3 remote failure, 130 interrupted.
 `,
@@ -68,6 +70,7 @@ Exit codes: 0 ok, 1 the answer is no, 2 usage/config/input error, 3 remote failu
   }
   program.addCommand(branchCreate.command((o) => run(() => branchCreate.run(ctx, o))));
   group("milestone", "milestones of a GitHub Project (v2)", milestoneReport.command((o) => run(() => milestoneReport.run(ctx, o))));
+  group("status", "your status update, from Jira, GitHub and git", statusUpdate.command((o) => run(() => statusUpdate.run(ctx, o))));
   program
     .command("help")
     .description("show help for a command, as `cloud <command> --help` does")
