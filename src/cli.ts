@@ -8,6 +8,7 @@ import * as gateCheck from "./commands/gate/check.js";
 import * as groomCheck from "./commands/groom/check.js";
 import * as milestoneReport from "./commands/milestone/report.js";
 import * as projectInit from "./commands/project/init.js";
+import * as statusUpdate from "./commands/status/update.js";
 import { examples } from "./commands/shape.js";
 import { createContext, type Context } from "./context.js";
 import { CliError, ExitCode, InputErrors, InterruptedError } from "./errors.js";
@@ -35,7 +36,7 @@ export const HELP_WIDTH = 80;
 export function buildProgram(ctx: Context, run: (work: () => Promise<number>) => Promise<number>): Command {
   const { io } = ctx;
   const program = new Command("cloud")
-    .description("Projects, milestones and tasks the way the Cloud team works: DoR/DoD gates, Jira branches, grooming, milestone reports.")
+    .description("Projects, milestones and tasks the way the Cloud team works: DoR/DoD gates, Jira branches, grooming, milestone reports, status updates.")
     .version(packageVersion(), "-V, --version", "print the version")
     .option("--debug", "print stack traces and request details on errors (also CLOUD_DEBUG=1)")
     .helpOption("-h, --help", "show help")
@@ -57,6 +58,7 @@ Examples:
   cloud branch CLOUD-42
   cloud milestone report --owner acme --project 7 --format markdown
   cloud groom check
+  cloud status update
 
 Exit codes: 0 ok, 1 the answer is no, 2 usage/config/input error, 3 remote failure, 130 interrupted.
 `,
@@ -73,6 +75,7 @@ Exit codes: 0 ok, 1 the answer is no, 2 usage/config/input error, 3 remote failu
   program.addCommand(branchCreate.command((o) => run(() => branchCreate.run(ctx, o))));
   group("milestone", "milestones of a GitHub Project (v2)", milestoneReport.command((o) => run(() => milestoneReport.run(ctx, o))));
   group("groom", "grooming sessions: the Definition of Ready of each task", groomCheck.command((o) => run(() => groomCheck.run(ctx, o))));
+  group("status", "your status update, from Jira, GitHub and git", statusUpdate.command((o) => run(() => statusUpdate.run(ctx, o))));
   program
     .command("help")
     .description("show help for a command, as `cloud <command> --help` does")

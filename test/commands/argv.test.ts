@@ -9,6 +9,7 @@ import * as gateCheck from "../../src/commands/gate/check.js";
 import * as groomCheck from "../../src/commands/groom/check.js";
 import * as milestoneReport from "../../src/commands/milestone/report.js";
 import * as projectInit from "../../src/commands/project/init.js";
+import * as statusUpdate from "../../src/commands/status/update.js";
 import { UsageError } from "../../src/errors.js";
 
 type Outcome = { options: unknown } | { error: string; exitCode: number };
@@ -124,4 +125,19 @@ table("cloud groom check", (runF) => groomCheck.command(runF as never), [
   { argv: ["--json", "--format", "markdown"], want: { error: /--json and --format markdown ask for different outputs/ } },
   { argv: ["--format", "github"], want: { error: /--format expects table, json or markdown, not 'github'/ } },
   { argv: ["--offline"], want: { error: /unknown option '--offline'/ } },
+]);
+
+table("cloud status update", (runF) => statusUpdate.command(runF as never), [
+  { argv: [], want: { format: "text" } },
+  { argv: ["--since", "2026-01-05"], want: { since: { day: "2026-01-05" } } },
+  { argv: ["--since", "3d"], want: { since: { daysAgo: 3 } } },
+  { argv: ["--since", "0d", "--json"], want: { since: { daysAgo: 0 }, format: "json" } },
+  { argv: ["--format", "markdown"], want: { format: "markdown" } },
+  { argv: ["--format", "json", "--json"], want: { format: "json" } },
+  { argv: ["--since", "yesterday"], want: { error: /--since expects a day such as 2026-01-05 or a number of days such as 3d, not 'yesterday'/ } },
+  { argv: ["--since", "2026-02-30"], want: { error: /--since expects a day/ } },
+  { argv: ["--since", "-3d"], want: { error: /--since expects a day/ } },
+  { argv: ["--json", "--format", "markdown"], want: { error: /--json and --format markdown ask for different outputs/ } },
+  { argv: ["--format", "table"], want: { error: /--format expects text, markdown or json, not 'table'/ } },
+  { argv: ["CLOUD-42"], want: { error: /too many arguments/ } },
 ]);

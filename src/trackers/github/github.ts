@@ -1,5 +1,5 @@
 /**
- * Narrow GitHub client: the two things the tool asks GitHub, as domain methods. Connecting resolves
+ * Narrow GitHub client: what the tool asks GitHub, as domain methods. Connecting resolves
  * the endpoint and the token (missing token: exit 2) before any request; @octokit/graphql is loaded
  * only then (see transport.ts).
  */
@@ -13,8 +13,10 @@ import { fetchLinkedIssues, type GitHubRef } from "./issue-lookup.js";
 import { fetchProjectItems, type ProjectItems, type ProjectItemsOptions, type ProjectQuery } from "../../milestones/sources/github-project.js";
 import { graphqlEndpoint, resolveToken } from "./github-token.js";
 import { createTransport, type CallOptions } from "./graphql-transport.js";
+import { fetchMergedPullRequests, fetchViewerPullRequests, type MergedPullRequest, type ViewerPullRequests } from "./pull-requests.js";
 
 export type { GitHubRef } from "./issue-lookup.js";
+export type { MergedPullRequest, OpenPullRequest, ReviewDecision, ViewerPullRequests } from "./pull-requests.js";
 export type { ProjectField, ProjectItems, ProjectItemsOptions, ProjectQuery } from "../../milestones/sources/github-project.js";
 
 export interface GitHubClient extends Tracker<"github"> {
@@ -24,6 +26,10 @@ export interface GitHubClient extends Tracker<"github"> {
   getLinkedIssues(refs: readonly GitHubRef[], options?: Pick<CallOptions, "signal" | "onWait">): Promise<Map<string, LinkedIssue>>;
   /** Every item of a ProjectV2 of an organization or a user, with the fields the milestone report reads. */
   getProjectItems(query: ProjectQuery, options?: ProjectItemsOptions): Promise<ProjectItems>;
+  /** The token's user (`viewer`): their login and open pull requests, oldest first. */
+  viewerPullRequests(options?: Pick<CallOptions, "signal" | "onWait">): Promise<ViewerPullRequests>;
+  /** Pull requests by `author` merged at or after `since`, oldest first. */
+  mergedPullRequests(query: { author: string; since: Date }, options?: Pick<CallOptions, "signal" | "onWait">): Promise<MergedPullRequest[]>;
 }
 
 export interface ConnectGitHubOptions {
@@ -53,5 +59,7 @@ export async function connectGitHub(options: ConnectGitHubOptions): Promise<GitH
     lookup: (refs, callOptions) => fetchLinkedIssues(transport, refs, callOptions),
     getLinkedIssues: (refs, callOptions) => fetchLinkedIssues(transport, refs, callOptions),
     getProjectItems: (query, callOptions) => fetchProjectItems(transport, query, callOptions),
+    viewerPullRequests: (callOptions) => fetchViewerPullRequests(transport, callOptions),
+    mergedPullRequests: (query, callOptions) => fetchMergedPullRequests(transport, query, callOptions),
   };
 }

@@ -27,6 +27,8 @@ export interface JiraApi {
   readonly prefix: string;
   getIssue(key: string, fields: string[], expand?: string): Promise<unknown>;
   getFields(): Promise<unknown>;
+  /** Every status of the site, with its category. */
+  getStatuses(): Promise<unknown>;
   search(request: SearchRequest): Promise<unknown>;
   /** Cloud only: up to 100 issues by key in one request. */
   bulkFetch?(keys: string[], fields: string[]): Promise<unknown>;
@@ -43,6 +45,7 @@ export function cloudApi(api: Version3Client): JiraApi {
     prefix: "/rest/api/3",
     getIssue: (key, fields, expand) => api.issues.getIssue<unknown>({ issueIdOrKey: key, fields, ...(expand ? { expand } : {}) }),
     getFields: () => api.issueFields.getFields<unknown>(),
+    getStatuses: () => api.workflowStatuses.getStatuses<unknown>(),
     search: ({ jql, fields, maxResults, cursor }) =>
       api.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost<unknown>({
         jql,
@@ -65,6 +68,7 @@ export function dataCenterApi(api: Version2Client): JiraApi {
     prefix: "/rest/api/2",
     getIssue: (key, fields, expand) => api.issues.getIssue<unknown>({ issueIdOrKey: key, fields, ...(expand ? { expand } : {}) }),
     getFields: () => api.issueFields.getFields<unknown>(),
+    getStatuses: () => api.workflowStatuses.getStatuses<unknown>(),
     search: ({ jql, fields, maxResults, cursor, validateQuery }) =>
       api.issueSearch.searchForIssuesUsingJqlPost<unknown>({
         jql,

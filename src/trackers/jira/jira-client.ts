@@ -24,9 +24,11 @@ import {
   myselfSchema,
   projectSchema,
   searchSchema,
+  statusListSchema,
   versionPageSchema,
   type JiraField,
   type JiraIssue,
+  type JiraStatus,
   type StatusChange,
 } from "./jira-schemas.js";
 
@@ -80,17 +82,34 @@ export function createJiraClient(apiFor: () => Promise<JiraApi>, settings: JiraS
     return parsed.data;
   }
 
-  // Story-point field ids, looked up at most once per run (the client lives for one run).
+  // The site's fields, asked at most once per run (the client lives for one run), for story points and Flagged.
+  let fieldList: Promise<JiraField[]> | undefined;
+  const fields = () => {
+    fieldList ??= (async () => {
+      const api = await getApi();
+      return send({ method: "GET", path: `${api.prefix}/field` }, fieldListSchema, () => api.getFields());
+    })();
+    return fieldList;
+  };
+
   let pointsFields: Promise<string[]> | undefined;
   const storyPointsFields = () => {
     pointsFields ??= (async () => {
       const configured = settings.storyPointsField;
       if (configured !== null && /^customfield_\d+$/.test(configured)) return [configured];
-      const api = await getApi();
-      const fields = await send({ method: "GET", path: `${api.prefix}/field` }, fieldListSchema, () => api.getFields());
-      return chooseStoryPointsFields(fields, configured, host);
+      return chooseStoryPointsFields(await fields(), configured, host);
     })();
     return pointsFields;
+  };
+
+  let statusList: Promise<JiraStatus[]> | undefined;
+  const statuses = () => {
+    statusList ??= (async () => {
+      const api = await getApi();
+      const list = await send({ method: "GET", path: `${api.prefix}/status` }, statusListSchema, () => api.getStatuses());
+      return list.map((s) => ({ id: s.id, name: s.name, category: s.statusCategory.key }));
+    })();
+    return statusList;
   };
 
   /** GET one issue; a key Jira does not know is a RemoteError with status 404 that names it. */
@@ -218,6 +237,8 @@ export function createJiraClient(apiFor: () => Promise<JiraApi>, settings: JiraS
     deployment: async () => (await getApi()).deployment,
     search,
     storyPointsFields,
+    flaggedField: async () => chooseFlaggedField(await fields()),
+    statuses,
 
     async myself() {
       const api = await getApi();
@@ -245,14 +266,20 @@ export function createJiraClient(apiFor: () => Promise<JiraApi>, settings: JiraS
       return versions;
     },
 
-    async statusChanges(keys) {
+    async statusChanges(keys, changeOptions = {}) {
+      keys.forEach(assertKey);
       const api = await getApi();
       const changes = new Map<string, StatusChange[]>(keys.map((key) => [key, []]));
       if (keys.length === 0) return changes;
       if (api.bulkChangelogs) {
-        // Cloud: the status history of up to 1,000 issues a request, by issue id.
+        // Cloud: the status history of up to 1,000 issues a request. Its answer names issues by id: the
+        // caller's ids, else one search to learn them.
         const bulkChangelogs = api.bulkChangelogs;
-        const ids = await search(`key in (${keys.join(", ")})`, ["summary"]);
+        const known = changeOptions.ids;
+        const ids =
+          known && keys.every((key) => known.has(key))
+            ? keys.map((key) => ({ id: known.get(key), key }))
+            : await search(`key in (${keys.join(", ")})`, ["summary"]);
         const keyOf = new Map(ids.map((issue) => [issue.id ?? issue.key, issue.key]));
         for (const batch of chunk(keys, 1000)) {
           let nextPageToken: string | undefined;
@@ -323,12 +350,29 @@ function chooseStoryPointsFields(fields: readonly JiraField[], configured: strin
   return ids;
 }
 
+interface HistoryItem {
+  field?: string | undefined;
+  fieldId?: string | undefined;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+  fromString?: string | null | undefined;
+  toString?: string | null | undefined;
+}
+
 /** The status transitions of one history entry, with its time as an ISO string. */
-function statusItems(history: { created: string | number; items: { field?: string | undefined; fieldId?: string | undefined; fromString?: string | null | undefined; toString?: string | null | undefined }[] }): StatusChange[] {
-  const at = typeof history.created === "number" ? new Date(history.created).toISOString() : new Date(history.created).toISOString();
+function statusItems(history: { created: string | number; items: HistoryItem[] }): StatusChange[] {
+  const at = new Date(history.created).toISOString();
   return history.items
     .filter((item) => item.fieldId === "status" || item.field === "status")
-    .map((item) => ({ at, from: item.fromString ?? null, to: item.toString ?? null }));
+    .map((item) => ({ at, from: item.fromString ?? null, to: item.toString ?? null, fromId: item.from ?? null, toId: item.to ?? null }));
+}
+
+const FLAGGED_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes";
+
+/** Jira Software's Flagged field (a checkbox field named "Flagged"), or null when the site has none. */
+function chooseFlaggedField(fields: readonly JiraField[]): string | null {
+  const named = fields.filter((f) => f.name.toLowerCase() === "flagged");
+  return (named.find((f) => f.schema?.custom === FLAGGED_TYPE) ?? named[0])?.id ?? null;
 }
 
 const serverInfoSchema = z.looseObject({ deploymentType: z.string().optional() });

@@ -83,6 +83,9 @@ export const versionPageSchema = z.looseObject({
 const historyItem = z.looseObject({
   field: z.string().optional(),
   fieldId: z.string().optional(),
+  /** For a status change: the statuses' ids, which outlive a rename. */
+  from: z.string().nullish(),
+  to: z.string().nullish(),
   fromString: z.string().nullish(),
   toString: z.string().nullish(),
 });
@@ -103,8 +106,29 @@ export const bulkChangelogSchema = z.looseObject({
 export interface StatusChange {
   /** ISO time */
   at: string;
+  /** Status names, as they were called at the time. */
   from: string | null;
   to: string | null;
+  /** Status ids, when Jira sent them. */
+  fromId: string | null;
+  toId: string | null;
+}
+
+/** GET /status: every status of the site with its category. */
+export const statusListSchema = z.array(
+  z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    statusCategory: z.looseObject({ key: z.string() }),
+  }),
+);
+
+/** A status of the site. */
+export interface JiraStatus {
+  id: string;
+  name: string;
+  /** Its category's key: "new" (To Do), "indeterminate" (In Progress) or "done". */
+  category: string;
 }
 
 /** GET /rest/api/3/field */

@@ -14,10 +14,10 @@ import type { LinkedIssue } from "../refs.js";
 import type { Tracker } from "../tracker.js";
 import type { Config as JiraJsConfig } from "jira.js";
 import type { Deployment } from "./jira-api.js";
-import type { JiraIssue, JiraVersion, StatusChange } from "./jira-schemas.js";
+import type { JiraIssue, JiraStatus, JiraVersion, StatusChange } from "./jira-schemas.js";
 
 export type { Deployment } from "./jira-api.js";
-export type { JiraIssue, JiraVersion, StatusChange } from "./jira-schemas.js";
+export type { JiraIssue, JiraStatus, JiraVersion, StatusChange } from "./jira-schemas.js";
 import { UsageError } from "../../errors.js";
 import type { Env } from "../../io/streams.js";
 import type { RetryPolicy } from "../retry.js";
@@ -54,16 +54,23 @@ export interface JiraClient extends Tracker<"jira"> {
   deployment(): Promise<Deployment>;
   /** Every issue a JQL query selects, paged to the end (or to `limit`), with these fields. */
   search(jql: string, fields: string[], options?: SearchOptions): Promise<JiraIssue[]>;
-  /** The ids of the fields that may hold story points, best first (one lookup a run). */
+  /** The ids of the fields that may hold story points, best first (one field list a run, shared with flaggedField). */
   storyPointsFields(): Promise<string[]>;
+  /** The id of Jira Software's Flagged field, or null when the site has none (one field list a run). */
+  flaggedField(): Promise<string | null>;
+  /** Every status of the site with its category (one GET /status a run). */
+  statuses(): Promise<JiraStatus[]>;
   /** The user of the credentials. */
   myself(): Promise<{ id: string; name: string; timeZone: string | null }>;
   /** A project by key; one Jira does not have is a RemoteError (exit 3) naming it. */
   project(key: string): Promise<{ key: string; name: string; url: string }>;
   /** Every version (fix version) of a project, paged to the end. */
   versions(key: string): Promise<JiraVersion[]>;
-  /** The status changes of each issue, oldest first (bulk on Cloud, one request an issue on Data Center). */
-  statusChanges(keys: readonly string[]): Promise<Map<string, StatusChange[]>>;
+  /**
+   * The status changes of each issue, oldest first (bulk on Cloud, one request an issue on Data Center).
+   * `ids`: each key's issue id, when a search already gave them; Cloud then skips the search for them.
+   */
+  statusChanges(keys: readonly string[], options?: { ids?: ReadonlyMap<string, string> }): Promise<Map<string, StatusChange[]>>;
 }
 
 export interface SearchOptions {
