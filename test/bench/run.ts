@@ -1,12 +1,17 @@
 /**
  * `npm run bench`: each case prints its measurement, the baseline measured in the same run, their
- * ratio and the goal. Medians of several runs. Exit 1 when a goal is missed.
+ * ratio and the goal. Medians of several runs, commands of one case run in turns. Exit 1 when a goal
+ * is missed, or a case fails or runs past its time limit.
+ *
+ *   node .bench/test/bench/run.js [startup] [one] [gates] [milestones] [jira]
+ *   BENCH_BASE=<another checkout, built> ...   also measures that build, and prints both side by side
  */
 import os from "node:os";
 import { benchGates } from "./gates.js";
 import { benchJira } from "./jira.js";
 import { benchMilestones } from "./milestones.js";
-import { BIN, cleanEnv, medianOf, spawnTimed } from "./measure.js";
+import { benchOneProject, withoutUndefined } from "./one-project.js";
+import { CURRENT, baseBuild, cleanEnv, interleaved, spawnOrThrow, type Build } from "./measure.js";
 
 interface Row {
   name: string;
@@ -17,71 +22,158 @@ interface Row {
   ok: boolean;
 }
 
+/** One measurement of this build and of the BENCH_BASE build, for the side-by-side table. */
+interface Comparison {
+  name: string;
+  before: number;
+  after: number;
+  unit: "ms" | "MiB" | "requests";
+}
+
 const rows: Row[] = [];
+const comparisons: Comparison[] = [];
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+function push(row: Row): void {
+  rows.push(row);
+  process.stdout.write(`${row.ok ? "ok  " : "MISS"}  ${row.name.padEnd(64)} ${row.measured.padStart(22)}  vs ${row.baseline.padEnd(40)} ${row.ratio.padStart(12)}  goal ${row.goal}\n`);
+}
 
 function ratioRow(name: string, measured: number, baseline: number, goal: number, baselineName: string): void {
   const ratio = measured / baseline;
-  rows.push({ name, measured: fmt(measured), baseline: `${fmt(baseline)} (${baselineName})`, ratio: `${ratio.toFixed(2)}×`, goal: `≤ ${goal}×`, ok: ratio <= goal });
-  print(rows[rows.length - 1]!);
+  push({ name, measured: fmt(measured), baseline: `${fmt(baseline)} (${baselineName})`, ratio: `${ratio.toFixed(2)}×`, goal: `≤ ${goal}×`, ok: ratio <= goal });
 }
 
-function print(row: Row): void {
-  process.stdout.write(`${row.ok ? "ok  " : "MISS"}  ${row.name.padEnd(34)} ${row.measured.padStart(16)}  vs ${row.baseline.padEnd(36)} ${row.ratio.padStart(7)}  goal ${row.goal}\n`);
+function compare(name: string, after: number, before: number | undefined, unit: Comparison["unit"] = "ms"): void {
+  if (before !== undefined) comparisons.push({ name, before, after, unit });
 }
 
-async function startup(runs: number): Promise<{ node: number; version: number; help: number }> {
+/** A case that threw (a failed command, a time limit): a missed row with the reason. */
+function failed(name: string, error: unknown): void {
+  push({ name, measured: "failed", baseline: (error as Error).message.split("\n")[0]!.slice(0, 120), ratio: "", goal: "runs", ok: false });
+}
+
+async function startup(runs: number, base: Build | undefined) {
   const env = cleanEnv();
-  const node = await medianOf(runs, () => spawnTimed(["-e", "0"], { env }));
-  const version = await medianOf(runs, () => spawnTimed([BIN, "--version"], { env }));
-  const help = await medianOf(runs, () => spawnTimed([BIN, "--help"], { env }));
-  return { node: node.ms, version: version.ms, help: help.ms };
+  const timeoutMs = 20_000;
+  const m = await interleaved(
+    runs,
+    withoutUndefined({
+      node: () => spawnOrThrow(["-e", "0"], { env, timeoutMs }),
+      version: () => spawnOrThrow([CURRENT.bin, "--version"], { env, timeoutMs }),
+      help: () => spawnOrThrow([CURRENT.bin, "--help"], { env, timeoutMs }),
+      baseVersion: base ? () => spawnOrThrow([base.bin, "--version"], { env, timeoutMs }) : undefined,
+      baseHelp: base ? () => spawnOrThrow([base.bin, "--help"], { env, timeoutMs }) : undefined,
+    }),
+  );
+  return { node: m.node!.ms, version: m.version!.ms, help: m.help!.ms, baseVersion: m.baseVersion?.ms, baseHelp: m.baseHelp?.ms };
+}
+
+function printComparisons(base: Build): void {
+  if (comparisons.length === 0) return;
+  process.stdout.write(`\nBENCH_BASE: ${base.bin.replace(/\/bin\/cloud\.js$/, "")} (before) against this build (after), measured in turns in this run\n\n`);
+  process.stdout.write(`${"case".padEnd(64)} ${"before".padStart(14)} ${"after".padStart(14)} ${"after/before".padStart(13)}\n`);
+  for (const c of comparisons) {
+    const show = (v: number) => (c.unit === "ms" ? fmt(v) : `${v.toFixed(0)} ${c.unit}`);
+    process.stdout.write(`${c.name.padEnd(64)} ${show(c.before).padStart(14)} ${show(c.after).padStart(14)} ${`${(c.after / c.before).toFixed(2)}×`.padStart(13)}\n`);
+  }
 }
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const want = (name: string) => only.length === 0 || only.includes(name);
-  process.stdout.write(`cloud benchmarks — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB\n\n`);
+  const base = baseBuild();
+  process.stdout.write(`cloud benchmarks — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg()[0]!.toFixed(1)}\n`);
+  if (base) process.stdout.write(`also measuring BENCH_BASE=${process.env.BENCH_BASE}\n`);
+  process.stdout.write("\n");
+  const started = Date.now();
 
-  const s = await startup(21);
-  if (want("startup")) {
-    ratioRow("start-up: cloud --version", s.version, s.node, 1.3, "node -e 0");
-    ratioRow("start-up: cloud --help", s.help, s.node, 1.6, "node -e 0");
+  let startupHelp: number | undefined;
+  if (want("startup") || want("jira")) {
+    try {
+      const s = await startup(21, base);
+      startupHelp = s.help;
+      if (want("startup")) {
+        ratioRow("start-up: cloud --version", s.version, s.node, 1.3, "node -e 0");
+        ratioRow("start-up: cloud --help", s.help, s.node, 1.6, "node -e 0");
+        compare("start-up: cloud --version", s.version, s.baseVersion);
+        compare("start-up: cloud --help", s.help, s.baseHelp);
+      }
+    } catch (error) {
+      failed("start-up", error);
+    }
+  }
+  if (want("one")) {
+    try {
+      const o = await benchOneProject(31, base);
+      ratioRow("one project: dor check --offline (the example)", o.cloud, o.readParse, 1.3, "read + YAML-parse");
+      const r = o.cloud / o.node;
+      push({ name: "one project: dor check --offline vs node -e 0", measured: fmt(o.cloud), baseline: `${fmt(o.node)} (node -e 0)`, ratio: `${r.toFixed(2)}×`, goal: "reported", ok: true });
+      compare("one project: dor check --offline", o.cloud, o.base);
+    } catch (error) {
+      failed("one project: dor check --offline", error);
+    }
   }
   if (want("gates")) {
-    const g = await benchGates(1000, 5);
-    ratioRow("gates: dor check --offline, 1000 projects", g.cloud, g.baseline, 1.5, "read + YAML-parse");
+    try {
+      const g = await benchGates(1000, 5, 3, base);
+      ratioRow("gates: dor check --offline, 1000 projects", g.cloud, g.baseline, 1.5, "read + YAML-parse");
+      const faster = g.markdownlint / g.cloud;
+      push({
+        name: `gates: markdownlint-cli2, the same ${g.markdownlintFiles} files`,
+        measured: fmt(g.markdownlint),
+        baseline: `${fmt(g.cloud)} (cloud dor check)`,
+        ratio: `${faster.toFixed(2)}× faster`,
+        goal: "cloud ≥ 3× faster",
+        ok: faster >= 3,
+      });
+      compare("gates: dor check --offline, 1000 projects", g.cloud, g.base);
+    } catch (error) {
+      failed("gates: 1000 projects", error);
+    }
   }
   if (want("milestones")) {
-    const m = await benchMilestones(10_000, 20, 3);
-    const budget = 1.2 * 100 * 20 + m.startup;
-    rows.push({
-      name: "milestone report: 10,000 items, 20 ms",
-      measured: `${fmt(m.wall)}, ${m.requests} requests`,
-      baseline: `1.2 × 100 × 20 ms + ${fmt(m.startup)} start-up`,
-      ratio: `${(m.wall / (100 * 20 + m.startup)).toFixed(2)}×`,
-      goal: `100 requests, ≤ ${fmt(budget)}`,
-      ok: m.requests === 100 && m.wall <= budget,
-    });
-    print(rows[rows.length - 1]!);
-    rows.push({ name: "milestone report: peak memory", measured: `${m.peakMiB.toFixed(0)} MiB`, baseline: "(reported)", ratio: "", goal: "reported", ok: true });
-    print(rows[rows.length - 1]!);
+    try {
+      const { current: m, base: mb } = await benchMilestones(10_000, 20, 3, base);
+      const budget = 1.2 * 100 * 20 + m.startup;
+      push({
+        name: "milestone report: 10,000 items, 20 ms",
+        measured: `${fmt(m.wall)}, ${m.requests} requests`,
+        baseline: `1.2 × 100 × 20 ms + ${fmt(m.startup)} start-up`,
+        ratio: `${(m.wall / (100 * 20 + m.startup)).toFixed(2)}×`,
+        goal: `100 requests, ≤ ${fmt(budget)}`,
+        ok: m.requests === 100 && m.wall <= budget,
+      });
+      push({ name: "milestone report: peak memory", measured: `${m.peakMiB.toFixed(0)} MiB`, baseline: "(reported)", ratio: "", goal: "reported", ok: true });
+      if (mb) {
+        compare("milestone report: 10,000 items, wall", m.wall, mb.wall);
+        compare("milestone report: one-item start-up", m.startup, mb.startup);
+        compare("milestone report: requests", m.requests, mb.requests, "requests");
+        compare("milestone report: peak memory", m.peakMiB, mb.peakMiB, "MiB");
+      }
+    } catch (error) {
+      failed("milestone report", error);
+    }
   }
   if (want("jira")) {
-    const j = await benchJira(500, 20);
-    const sequential = s.help + 5 * 20;
-    rows.push({
-      name: "jira: 500 linked keys (20 ms latency)",
-      measured: `${j.bulkfetch} bulkfetch, ${j.maxInFlight} at once`,
-      baseline: `${fmt(j.ms)} wall vs ${fmt(sequential)} if sequential`,
-      ratio: `${(j.ms / sequential).toFixed(2)}×`,
-      goal: "5 requests, in parallel",
-      ok: j.bulkfetch === 5 && j.maxInFlight >= 2,
-    });
-    print(rows[rows.length - 1]!);
+    try {
+      const j = await benchJira(500, 20);
+      const sequential = (startupHelp ?? 0) + 5 * 20;
+      push({
+        name: "jira: 500 linked keys (20 ms latency)",
+        measured: `${j.bulkfetch} bulkfetch, ${j.maxInFlight} at once`,
+        baseline: `${fmt(j.ms)} wall vs ${fmt(sequential)} if sequential`,
+        ratio: `${(j.ms / sequential).toFixed(2)}×`,
+        goal: "5 requests, in parallel",
+        ok: j.bulkfetch === 5 && j.maxInFlight >= 2,
+      });
+    } catch (error) {
+      failed("jira: 500 linked keys", error);
+    }
   }
+  if (base) printComparisons(base);
   const missed = rows.filter((r) => !r.ok);
-  process.stdout.write(`\n${rows.length - missed.length} of ${rows.length} goals met\n`);
+  process.stdout.write(`\n${rows.length - missed.length} of ${rows.length} goals met (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
   if (missed.length > 0) process.exitCode = 1;
 }
 
