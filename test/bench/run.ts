@@ -3,10 +3,11 @@
  * ratio and the goal. Medians of several runs, commands of one case run in turns. Exit 1 when a goal
  * is missed, or a case fails or runs past its time limit.
  *
- *   node .bench/test/bench/run.js [startup] [one] [gates] [milestones] [jira]
+ *   node .bench/test/bench/run.js [startup] [one] [gates] [milestones] [jira] [adversarial]
  *   BENCH_BASE=<another checkout, built> ...   also measures that build, and prints both side by side
  */
 import os from "node:os";
+import { ADVERSARIAL_GOAL_MS, ADVERSARIAL_KILL_MS, benchAdversarial } from "./adversarial.js";
 import { benchGates } from "./gates.js";
 import { benchJira } from "./jira.js";
 import { benchMilestones } from "./milestones.js";
@@ -169,6 +170,25 @@ async function main(): Promise<void> {
       });
     } catch (error) {
       failed("jira: 500 linked keys", error);
+    }
+  }
+  if (want("adversarial")) {
+    try {
+      for await (const a of benchAdversarial()) {
+        const { run } = a;
+        const answered = run.code !== null && a.answers.includes(run.code);
+        const size = a.bytes >= 2 ** 20 ? `${(a.bytes / 2 ** 20).toFixed(1)} MB` : a.bytes >= 1024 ? `${(a.bytes / 1024).toFixed(0)} KB` : `${a.bytes} B`;
+        push({
+          name: `adversarial: ${a.name}`,
+          measured: run.timedOut ? `killed at ${ADVERSARIAL_KILL_MS / 1000} s` : `${run.ms.toFixed(0)} ms, exit ${run.code}`,
+          baseline: `${size} of input${!run.timedOut && !answered ? `; ${run.stderr.trim().split("\n")[0]!.slice(0, 60)}` : ""}`,
+          ratio: "",
+          goal: `≤ ${ADVERSARIAL_GOAL_MS / 1000} s, exit ${a.answers.join("/")}`,
+          ok: !run.timedOut && run.ms <= ADVERSARIAL_GOAL_MS && answered,
+        });
+      }
+    } catch (error) {
+      failed("adversarial", error);
     }
   }
   if (base) printComparisons(base);
