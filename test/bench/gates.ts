@@ -44,11 +44,12 @@ export function makeProjects(count: number): { dir: string; docs: string; cleanu
 
 export interface GatesResult {
   cloud: number;
-  base: number | undefined;
   baseline: number;
   /** markdownlint-cli2 over the same files, and how many problems it printed (it exits 1 on any). */
   markdownlint: number;
   markdownlintFiles: number;
+  /** Each run of this build's check and of the BENCH_BASE build's. */
+  runs: { after: number[]; before: number[] | undefined };
 }
 
 export async function benchGates(count = 1000, runs = 5, lintRuns = 3, base?: Build): Promise<GatesResult> {
@@ -81,7 +82,13 @@ export async function benchGates(count = 1000, runs = 5, lintRuns = 3, base?: Bu
       { counts: { markdownlint: lintRuns }, noWarmUp: ["markdownlint"] },
     );
     const linted = /Linting: (\d+) file/.exec(m.markdownlint!.last.stdout + m.markdownlint!.last.stderr);
-    return { cloud: m.cloud!.ms, base: m.base?.ms, baseline: m.baseline!.ms, markdownlint: m.markdownlint!.ms, markdownlintFiles: Number(linted?.[1] ?? NaN) };
+    return {
+      cloud: m.cloud!.ms,
+      baseline: m.baseline!.ms,
+      markdownlint: m.markdownlint!.ms,
+      markdownlintFiles: Number(linted?.[1] ?? NaN),
+      runs: { after: m.cloud!.runs, before: m.base?.runs },
+    };
   } finally {
     cleanup();
   }

@@ -16,6 +16,8 @@ export interface MilestoneResult {
   wall: number;
   startup: number;
   peakMiB: number;
+  walls: number[];
+  startups: number[];
 }
 
 /** The report for this build and, when given, the base build, run by run in turns against one server. */
@@ -59,7 +61,14 @@ export async function benchMilestones(items = 10_000, latencyMs = 20, runs = 3, 
       }
     }
     gh.verify();
-    const result = (b: Build): MilestoneResult => ({ requests: requests.get(b)!, wall: median(walls.get(b)!), startup: median(startups.get(b)!), peakMiB: peaks.get(b)! });
+    const result = (b: Build): MilestoneResult => ({
+      requests: requests.get(b)!,
+      wall: median(walls.get(b)!),
+      startup: median(startups.get(b)!),
+      peakMiB: peaks.get(b)!,
+      walls: walls.get(b)!,
+      startups: startups.get(b)!,
+    });
     return { current: result(CURRENT), ...(base ? { base: result(base) } : {}) };
   } finally {
     await gh.close();

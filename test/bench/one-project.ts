@@ -50,7 +50,7 @@ export async function benchOneProject(runs = 31, base?: Build) {
       node: () => spawnOrThrow(["-e", "0"], { env, timeoutMs }),
     };
     const m = await interleaved(runs, withoutUndefined(makers));
-    return { cloud: m.cloud!.ms, base: m.base?.ms, readParse: m.readParse!.ms, node: m.node!.ms };
+    return { cloud: m.cloud!.ms, readParse: m.readParse!.ms, node: m.node!.ms, runs: { after: m.cloud!.runs, before: m.base?.runs } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import { benchGates } from "./gates.js";
 import { benchJira } from "./jira.js";
 import { benchMilestones } from "./milestones.js";
 import { benchOneProject, withoutUndefined } from "./one-project.js";
-import { CURRENT, baseBuild, cleanEnv, interleaved, spawnOrThrow, type Build } from "./measure.js";
+import { CURRENT, baseBuild, cleanEnv, interleaved, median, spawnOrThrow, type Build } from "./measure.js";
 
 interface Row {
   name: string;
@@ -23,11 +23,11 @@ interface Row {
   ok: boolean;
 }
 
-/** One measurement of this build and of the BENCH_BASE build, for the side-by-side table. */
+/** One measurement of this build and of the BENCH_BASE build (each run), for the side-by-side table. */
 interface Comparison {
   name: string;
-  before: number;
-  after: number;
+  before: number[];
+  after: number[];
   unit: "ms" | "MiB" | "requests";
 }
 
@@ -45,8 +45,8 @@ function ratioRow(name: string, measured: number, baseline: number, goal: number
   push({ name, measured: fmt(measured), baseline: `${fmt(baseline)} (${baselineName})`, ratio: `${ratio.toFixed(2)}×`, goal: `≤ ${goal}×`, ok: ratio <= goal });
 }
 
-function compare(name: string, after: number, before: number | undefined, unit: Comparison["unit"] = "ms"): void {
-  if (before !== undefined) comparisons.push({ name, before, after, unit });
+function compare(name: string, runs: { after: number[]; before?: number[] | undefined }, unit: Comparison["unit"] = "ms"): void {
+  if (runs.before !== undefined) comparisons.push({ name, before: runs.before, after: runs.after, unit });
 }
 
 /** A case that threw (a failed command, a time limit): a missed row with the reason. */
@@ -67,16 +67,24 @@ async function startup(runs: number, base: Build | undefined) {
       baseHelp: base ? () => spawnOrThrow([base.bin, "--help"], { env, timeoutMs }) : undefined,
     }),
   );
-  return { node: m.node!.ms, version: m.version!.ms, help: m.help!.ms, baseVersion: m.baseVersion?.ms, baseHelp: m.baseHelp?.ms };
+  return {
+    node: m.node!.ms,
+    version: m.version!.ms,
+    help: m.help!.ms,
+    versionRuns: { after: m.version!.runs, before: m.baseVersion?.runs },
+    helpRuns: { after: m.help!.runs, before: m.baseHelp?.runs },
+  };
 }
 
 function printComparisons(base: Build): void {
   if (comparisons.length === 0) return;
   process.stdout.write(`\nBENCH_BASE: ${base.bin.replace(/\/bin\/cloud\.js$/, "")} (before) against this build (after), measured in turns in this run\n\n`);
-  process.stdout.write(`${"case".padEnd(64)} ${"before".padStart(14)} ${"after".padStart(14)} ${"after/before".padStart(13)}\n`);
+  process.stdout.write(`${"case (median of the runs; fastest run)".padEnd(64)} ${"before".padStart(24)} ${"after".padStart(24)} ${"after/before".padStart(13)}\n`);
   for (const c of comparisons) {
     const show = (v: number) => (c.unit === "ms" ? fmt(v) : `${v.toFixed(0)} ${c.unit}`);
-    process.stdout.write(`${c.name.padEnd(64)} ${show(c.before).padStart(14)} ${show(c.after).padStart(14)} ${`${(c.after / c.before).toFixed(2)}×`.padStart(13)}\n`);
+    const both = (runs: number[]) => (runs.length > 1 ? `${show(median(runs))}; ${show(Math.min(...runs))}` : show(runs[0]!));
+    const ratio = median(c.after) / median(c.before);
+    process.stdout.write(`${c.name.padEnd(64)} ${both(c.before).padStart(24)} ${both(c.after).padStart(24)} ${`${ratio.toFixed(2)}×`.padStart(13)}\n`);
   }
 }
 
@@ -97,8 +105,8 @@ async function main(): Promise<void> {
       if (want("startup")) {
         ratioRow("start-up: cloud --version", s.version, s.node, 1.3, "node -e 0");
         ratioRow("start-up: cloud --help", s.help, s.node, 1.6, "node -e 0");
-        compare("start-up: cloud --version", s.version, s.baseVersion);
-        compare("start-up: cloud --help", s.help, s.baseHelp);
+        compare("start-up: cloud --version", s.versionRuns);
+        compare("start-up: cloud --help", s.helpRuns);
       }
     } catch (error) {
       failed("start-up", error);
@@ -110,7 +118,7 @@ async function main(): Promise<void> {
       ratioRow("one project: dor check --offline (the example)", o.cloud, o.readParse, 1.3, "read + YAML-parse");
       const r = o.cloud / o.node;
       push({ name: "one project: dor check --offline vs node -e 0", measured: fmt(o.cloud), baseline: `${fmt(o.node)} (node -e 0)`, ratio: `${r.toFixed(2)}×`, goal: "reported", ok: true });
-      compare("one project: dor check --offline", o.cloud, o.base);
+      compare("one project: dor check --offline", o.runs);
     } catch (error) {
       failed("one project: dor check --offline", error);
     }
@@ -128,7 +136,7 @@ async function main(): Promise<void> {
         goal: "cloud ≥ 3× faster",
         ok: faster >= 3,
       });
-      compare("gates: dor check --offline, 1000 projects", g.cloud, g.base);
+      compare("gates: dor check --offline, 1000 projects", g.runs);
     } catch (error) {
       failed("gates: 1000 projects", error);
     }
@@ -147,10 +155,10 @@ async function main(): Promise<void> {
       });
       push({ name: "milestone report: peak memory", measured: `${m.peakMiB.toFixed(0)} MiB`, baseline: "(reported)", ratio: "", goal: "reported", ok: true });
       if (mb) {
-        compare("milestone report: 10,000 items, wall", m.wall, mb.wall);
-        compare("milestone report: one-item start-up", m.startup, mb.startup);
-        compare("milestone report: requests", m.requests, mb.requests, "requests");
-        compare("milestone report: peak memory", m.peakMiB, mb.peakMiB, "MiB");
+        compare("milestone report: 10,000 items, wall", { after: m.walls, before: mb.walls });
+        compare("milestone report: one-item start-up", { after: m.startups, before: mb.startups });
+        compare("milestone report: requests", { after: [m.requests], before: [mb.requests] }, "requests");
+        compare("milestone report: peak memory", { after: [m.peakMiB], before: [mb.peakMiB] }, "MiB");
       }
     } catch (error) {
       failed("milestone report", error);
