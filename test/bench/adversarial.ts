@@ -133,7 +133,7 @@ export async function* benchAdversarial(cases: Case[] = CASES, bin = BIN): Async
   for (const c of cases) {
     const { args, cwd, env, bytes, cleanup } = await c.prepare();
     try {
-      const run = await spawnTimed([bin, ...args], { cwd, env: env ?? cleanEnv(), timeoutMs: ADVERSARIAL_KILL_MS });
+      const run = await spawnTimed([bin, ...args], { cwd, env: env ?? cleanEnv(), timeoutMs: ADVERSARIAL_KILL_MS, cpuTime: true });
       yield { name: c.name, bytes, run, answers: [0, 1, 2] };
     } finally {
       await cleanup?.();

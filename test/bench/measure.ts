@@ -40,6 +40,8 @@ export interface Run {
   stderr: string;
   /** Peak resident set size of the child, in MiB, when asked for. */
   peakMiB?: number;
+  /** CPU time (user + system) of the child, in ms, when asked for: less moved by a busy machine than wall time. */
+  cpuMs?: number;
 }
 
 export class TimeoutError extends Error {
@@ -48,9 +50,12 @@ export class TimeoutError extends Error {
   }
 }
 
-/** Writes the child's peak RSS to a file on exit; loaded with --import. */
+/** Writes the child's peak RSS (KiB) and CPU time (µs) to a file on exit; loaded with --import. */
 const RSS_HOOK = `import { writeFileSync } from "node:fs";
-process.on("exit", () => { if (process.env.BENCH_RSS_FILE) writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)); });
+process.on("exit", () => {
+  const u = process.resourceUsage();
+  if (process.env.BENCH_RSS_FILE) writeFileSync(process.env.BENCH_RSS_FILE, JSON.stringify({ maxRSS: u.maxRSS, cpu: u.userCPUTime + u.systemCPUTime }));
+});
 `;
 
 /** Output kept per stream; a case that prints megabytes is not slowed by the harness collecting it all. */
@@ -60,10 +65,29 @@ export interface SpawnOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   peakMemory?: boolean;
+  /** Record the child's CPU time (through the same exit hook as peakMemory). */
+  cpuTime?: boolean;
   /** Kill the command (and anything it started) after this long; DEFAULT_TIMEOUT_MS when absent. */
   timeoutMs?: number;
   /** What to run; node (this process's binary) when absent, `args` then being node's arguments. */
   command?: string;
+}
+
+/** Process groups still running; killed if the benchmark itself stops (Ctrl-C, a crash, a pipe closed). */
+const live = new Set<number>();
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+process.on("exit", () => live.forEach(killGroup));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    live.forEach(killGroup);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
 }
 
 /** Run `node ...args` (or `command ...args`) and time it from spawn to close; never waits past the time limit. */
@@ -72,7 +96,7 @@ export function spawnTimed(args: string[], options: SpawnOptions = {}): Promise<
   let rssFile: string | undefined;
   const nodeArgs = [...args];
   const env = { ...options.env };
-  if (options.peakMemory) {
+  if (options.peakMemory || options.cpuTime) {
     hookDir = mkdtempSync(path.join(tmpdir(), "cloud-bench-rss-"));
     const hook = path.join(hookDir, "rss.mjs");
     writeFileSync(hook, RSS_HOOK);
@@ -89,13 +113,10 @@ export function spawnTimed(args: string[], options: SpawnOptions = {}): Promise<
     let stdout = "";
     let stderr = "";
     let timedOut = false;
+    if (child.pid !== undefined) live.add(child.pid);
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
+      if (child.pid !== undefined) killGroup(child.pid);
     }, limit);
     child.stdout.on("data", (c: Buffer) => {
       if (stdout.length < KEEP_BYTES) stdout += c.toString();
@@ -105,21 +126,25 @@ export function spawnTimed(args: string[], options: SpawnOptions = {}): Promise<
     });
     child.on("error", (error) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) live.delete(child.pid);
       reject(error);
     });
     child.on("close", (code) => {
       clearTimeout(timer);
+      live.delete(child.pid!);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      let peakMiB: number | undefined;
+      let usage: { peakMiB?: number; cpuMs?: number } = {};
       if (rssFile) {
         try {
-          peakMiB = Number(readFileSync(rssFile, "utf8")) / 1024;
+          // Absent when the child was killed.
+          const u = JSON.parse(readFileSync(rssFile, "utf8")) as { maxRSS: number; cpu: number };
+          usage = { ...(options.peakMemory ? { peakMiB: u.maxRSS / 1024 } : {}), ...(options.cpuTime ? { cpuMs: u.cpu / 1000 } : {}) };
         } catch {
-          peakMiB = undefined;
+          usage = {};
         }
         rmSync(hookDir!, { recursive: true, force: true });
       }
-      resolve({ ms, code, timedOut, stdout, stderr, ...(peakMiB !== undefined ? { peakMiB } : {}) });
+      resolve({ ms, code, timedOut, stdout, stderr, ...usage });
     });
   });
 }

@@ -189,7 +189,7 @@ async function main(): Promise<void> {
         push({
           name: `adversarial: ${a.name}`,
           measured: run.timedOut ? `killed at ${ADVERSARIAL_KILL_MS / 1000} s` : `${run.ms.toFixed(0)} ms, exit ${run.code}`,
-          baseline: `${size} of input${!run.timedOut && !answered ? `; ${run.stderr.trim().split("\n")[0]!.slice(0, 60)}` : ""}`,
+          baseline: `${size} of input${run.cpuMs !== undefined ? `, ${run.cpuMs.toFixed(0)} ms CPU` : ""}${!run.timedOut && !answered ? `; ${run.stderr.trim().split("\n")[0]!.slice(0, 60)}` : ""}`,
           ratio: "",
           goal: `≤ ${ADVERSARIAL_GOAL_MS / 1000} s, exit ${a.answers.join("/")}`,
           ok: !run.timedOut && run.ms <= ADVERSARIAL_GOAL_MS && answered,
