@@ -1,10 +1,15 @@
-/** 1,000 generated projects: `cloud dor check --offline` against a script that only reads and parses them. */
+/**
+ * 1,000 generated projects: `cloud dor check --offline` against a script that only reads and parses
+ * them, and against markdownlint-cli2 linting the same 2,000 files.
+ */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { BIN, ROOT, cleanEnv, medianOf, spawnTimed } from "./measure.js";
+import { CURRENT, ROOT, cleanEnv, interleaved, spawnOrThrow, type Build, type Run } from "./measure.js";
+import { withoutUndefined, YAML_ENTRY } from "./one-project.js";
 
 const EXAMPLE = path.join(ROOT, "test", "fixtures", "example", "projects", "new-region");
+const MARKDOWNLINT = path.join(ROOT, "node_modules", "markdownlint-cli2", "markdownlint-cli2-bin.mjs");
 
 /** The baseline: read every project.md and rfc.md and YAML-parse the front matter, nothing else. */
 function baselineScript(yamlEntry: string): string {
@@ -37,18 +42,53 @@ export function makeProjects(count: number): { dir: string; docs: string; cleanu
   return { dir, docs, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function benchGates(count = 1000, runs = 5) {
+export interface GatesResult {
+  cloud: number;
+  baseline: number;
+  /** markdownlint-cli2 over the same files, and how many problems it printed (it exits 1 on any). */
+  markdownlint: number;
+  markdownlintFiles: number;
+  /** Each run of this build's check and of the BENCH_BASE build's. */
+  runs: { after: number[]; before: number[] | undefined };
+}
+
+export async function benchGates(count = 1000, runs = 5, lintRuns = 3, base?: Build): Promise<GatesResult> {
   const { dir, docs, cleanup } = makeProjects(count);
   try {
     const script = path.join(dir, "baseline.mjs");
-    writeFileSync(script, baselineScript(path.join(ROOT, "node_modules", "yaml", "dist", "index.js")));
+    writeFileSync(script, baselineScript(YAML_ENTRY));
     const env = cleanEnv();
-    const cloud = await medianOf(runs, () => spawnTimed([BIN, "dor", "check", "--offline", "--json"], { cwd: dir, env }));
-    if (cloud.last.code !== 0) throw new Error(`dor check exited ${cloud.last.code}: ${cloud.last.stderr}`);
-    const projects = (JSON.parse(cloud.last.stdout) as { projects: unknown[] }).projects.length;
-    if (projects !== count) throw new Error(`dor check judged ${projects} projects, expected ${count}`);
-    const baseline = await medianOf(runs, () => spawnTimed([script, docs], { cwd: dir, env }));
-    return { cloud: cloud.ms, baseline: baseline.ms };
+    const timeoutMs = 60_000;
+    const check = (build: Build) => async (): Promise<Run> => {
+      const run = await spawnOrThrow([build.bin, "dor", "check", "--offline", "--json"], { cwd: dir, env, timeoutMs });
+      if (run.code !== 0) throw new Error(`${build.label}: dor check exited ${run.code}: ${run.stderr.slice(0, 500)}`);
+      const projects = (JSON.parse(run.stdout) as { projects: unknown[] }).projects.length;
+      if (projects !== count) throw new Error(`${build.label}: dor check judged ${projects} projects, expected ${count}`);
+      return run;
+    };
+    const m = await interleaved(
+      runs,
+      withoutUndefined({
+        cloud: check(CURRENT),
+        base: base ? check(base) : undefined,
+        baseline: () => spawnOrThrow([script, docs], { cwd: dir, env, timeoutMs }),
+        // Default rules, no config file (none in the temporary folder or above it); exit 1 means it found problems.
+        markdownlint: async () => {
+          const run = await spawnOrThrow([MARKDOWNLINT, "docs/projects/**/*.md"], { cwd: dir, env, timeoutMs: 120_000 });
+          if (run.code !== 0 && run.code !== 1) throw new Error(`markdownlint-cli2 exited ${run.code}: ${run.stderr.slice(0, 500)}`);
+          return run;
+        },
+      }),
+      { counts: { markdownlint: lintRuns }, noWarmUp: ["markdownlint"] },
+    );
+    const linted = /Linting: (\d+) file/.exec(m.markdownlint!.last.stdout + m.markdownlint!.last.stderr);
+    return {
+      cloud: m.cloud!.ms,
+      baseline: m.baseline!.ms,
+      markdownlint: m.markdownlint!.ms,
+      markdownlintFiles: Number(linted?.[1] ?? NaN),
+      runs: { after: m.cloud!.runs, before: m.base?.runs },
+    };
   } finally {
     cleanup();
   }

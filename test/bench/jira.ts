@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fakeIssue, fakeVersion, readyIssue, startJiraServer, TEST_CREDENTIALS } from "../helpers/jira-server.js";
-import { BIN, cleanEnv, median, spawnTimed } from "./measure.js";
+import { BIN, cleanEnv, median, spawnOrThrow, spawnTimed } from "./measure.js";
 
 export async function benchJira(count = 500, latencyMs = 20) {
   const keys = Array.from({ length: count }, (_, i) => `CLOUD-${i + 1}`);
@@ -24,7 +24,7 @@ export async function benchJira(count = 500, latencyMs = 20) {
       path.join(folder, "project.md"),
       `---\ntitle: Many issues\ndri: "@alice"\nmilestones:\n${milestones.join("\n")}\n---\n`,
     );
-    const run = await spawnTimed([BIN, "dor", "check", "--json", "docs/projects/many-issues"], { cwd: dir, env: cleanEnv(jira.env) });
+    const run = await spawnOrThrow([BIN, "dor", "check", "--json", "docs/projects/many-issues"], { cwd: dir, env: cleanEnv(jira.env), timeoutMs: 60_000 });
     if (run.code !== 1 && run.code !== 0) throw new Error(`dor check exited ${run.code}: ${run.stderr}`);
     const report = JSON.parse(run.stdout) as { projects: { criteria: { id: string; status: string }[] }[] };
     const ready = report.projects[0]!.criteria.find((c) => c.id === "issues-ready");

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startGitHubServer } from "../helpers/github-server.js";
-import { BIN, cleanEnv, median, spawnTimed } from "./measure.js";
+import { CURRENT, cleanEnv, median, spawnOrThrow, type Build } from "./measure.js";
 
 const MILESTONES = [
   { title: "M1: POC", dueOn: "2026-12-15" },
@@ -11,7 +11,17 @@ const MILESTONES = [
   { title: "M3: GA", dueOn: null },
 ];
 
-export async function benchMilestones(items = 10_000, latencyMs = 20, runs = 3) {
+export interface MilestoneResult {
+  requests: number;
+  wall: number;
+  startup: number;
+  peakMiB: number;
+  walls: number[];
+  startups: number[];
+}
+
+/** The report for this build and, when given, the base build, run by run in turns against one server. */
+export async function benchMilestones(items = 10_000, latencyMs = 20, runs = 3, base?: Build): Promise<{ current: MilestoneResult; base?: MilestoneResult }> {
   const gh = await startGitHubServer({ latencyMs });
   const cwd = mkdtempSync(path.join(tmpdir(), "cloud-bench-ms-"));
   try {
@@ -25,30 +35,41 @@ export async function benchMilestones(items = 10_000, latencyMs = 20, runs = 3) 
     }
     org.project({ number: 2, title: "Small" }).addItem({ content: { draft: "one" } });
     const env = cleanEnv(gh.env());
-    const report = (project: number, peakMemory = false) =>
-      spawnTimed([BIN, "milestone", "report", "--owner", "acme", "--project", String(project), "--json"], { cwd, env, peakMemory });
+    const builds = base ? [CURRENT, base] : [CURRENT];
+    const report = (build: Build, project: number, peakMemory = false) =>
+      spawnOrThrow([build.bin, "milestone", "report", "--owner", "acme", "--project", String(project), "--json"], { cwd, env, peakMemory, timeoutMs: 60_000 });
 
     // Start-up: a one-item report loads everything the big one does, and makes one request.
-    await report(2);
-    const startups: number[] = [];
-    for (let i = 0; i < runs; i++) startups.push((await report(2)).ms - latencyMs);
+    const startups = new Map<Build, number[]>(builds.map((b) => [b, []]));
+    for (const b of builds) await report(b, 2);
+    for (let i = 0; i < runs; i++) for (const b of builds) startups.get(b)!.push((await report(b, 2)).ms - latencyMs);
 
-    const walls: number[] = [];
-    let requests = 0;
-    let peakMiB = 0;
+    const walls = new Map<Build, number[]>(builds.map((b) => [b, []]));
+    const requests = new Map<Build, number>();
+    const peaks = new Map<Build, number>(builds.map((b) => [b, 0]));
     for (let i = 0; i < runs; i++) {
-      const before = gh.requests.length;
-      const run = await report(1, true);
-      if (run.code !== 0) throw new Error(`milestone report exited ${run.code}: ${run.stderr}`);
-      const doc = JSON.parse(run.stdout) as { milestones: { total: number }[] };
-      const total = doc.milestones.reduce((s, m) => s + m.total, 0);
-      if (total !== items) throw new Error(`report counted ${total} items, expected ${items}`);
-      requests = gh.requests.length - before;
-      walls.push(run.ms);
-      peakMiB = Math.max(peakMiB, run.peakMiB ?? 0);
+      for (const b of builds) {
+        const before = gh.requests.length;
+        const run = await report(b, 1, true);
+        if (run.code !== 0) throw new Error(`${b.label}: milestone report exited ${run.code}: ${run.stderr.slice(0, 500)}`);
+        const doc = JSON.parse(run.stdout) as { milestones: { total: number }[] };
+        const total = doc.milestones.reduce((s, m) => s + m.total, 0);
+        if (total !== items) throw new Error(`${b.label}: report counted ${total} items, expected ${items}`);
+        requests.set(b, gh.requests.length - before);
+        walls.get(b)!.push(run.ms);
+        peaks.set(b, Math.max(peaks.get(b)!, run.peakMiB ?? 0));
+      }
     }
     gh.verify();
-    return { requests, wall: median(walls), startup: median(startups), peakMiB };
+    const result = (b: Build): MilestoneResult => ({
+      requests: requests.get(b)!,
+      wall: median(walls.get(b)!),
+      startup: median(startups.get(b)!),
+      peakMiB: peaks.get(b)!,
+      walls: walls.get(b)!,
+      startups: startups.get(b)!,
+    });
+    return { current: result(CURRENT), ...(base ? { base: result(base) } : {}) };
   } finally {
     await gh.close();
     rmSync(cwd, { recursive: true, force: true });
