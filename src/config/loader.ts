@@ -51,8 +51,8 @@ export async function loadConfig(cwd: string): Promise<LoadedConfig> {
     import("../text/yaml.js"),
     import("./schema.js"),
   ]);
-  refuseSecrets(text, shown);
   const source = parseYaml(text, { file: shown });
+  refuseSecrets(source);
   const value = source.value ?? {};
   const raw = validateYaml({ ...source, value }, rawConfigSchema, shown);
   return { config: resolveConfig(raw), file, root: path.dirname(file) };

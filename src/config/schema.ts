@@ -2,7 +2,7 @@
  * cloud.config.yaml: the raw schema (what people write, every key optional, unknown keys refused)
  * and the resolved config (defaults applied). Types come from the schemas.
  */
-import { isMap, LineCounter, parseDocument, type Node, type Pair } from "yaml";
+import type { YamlSource } from "../text/yaml.js";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { defaultConfig } from "./defaults.js";
@@ -89,24 +89,22 @@ export function resolveConfig(raw: RawConfig): Config {
 
 const SECRET_KEY = /(token|secret|password|passwd|api[-_]?key|credential|private[-_]?key)/i;
 
-/** A key that looks like it holds a credential is refused before anything else is read. */
-export function refuseSecrets(text: string, file: string): void {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length > 0) return; // reported with its position by parseYaml
-  const visit = (node: unknown, trail: string[]): void => {
-    if (!isMap(node)) return;
-    for (const pair of node.items as Pair[]) {
-      const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
+/**
+ * A key that looks like it holds a credential is refused before the values are validated, at its
+ * position. Walks the value parseYaml made (bounded in depth, linear), not a second parse of the text.
+ */
+export function refuseSecrets(source: YamlSource): void {
+  const visit = (value: unknown, trail: string[]): void => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
       if (SECRET_KEY.test(key)) {
-        const p = lineCounter.linePos((pair.key as Node | null)?.range?.[0] ?? 0);
         throw new InputError(`'${[...trail, key].join(".")}' looks like a secret; keep secrets out of committed files`, {
-          location: `${file}:${p.line}:${p.col}`,
+          location: source.where([...trail, key], "key"),
           hint: "Remove the key and set the credential in the environment (GH_TOKEN, JIRA_API_TOKEN).",
         });
       }
-      visit(pair.value, [...trail, key]);
+      visit(inner, [...trail, key]);
     }
   };
-  visit(doc.contents, []);
+  visit(source.value, []);
 }

@@ -2,11 +2,8 @@
  * The gate definitions (templates/gates.yaml) as types, validated on load.
  * Criteria are data: id, group, title and the evidence that meets them.
  */
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { packageRoot } from "../package.js";
 
 export const RULES = ["dependencies", "rfc-approved", "milestones", "mvp", "security", "capacity", "rolled-out"] as const;
 export type RuleName = (typeof RULES)[number];
@@ -85,12 +82,3 @@ export function sectionsOf(gate: Gate, where: "rfc" | "project"): { heading: str
   for (const criterion of gate.criteria) criterion.evidence.forEach((e) => visit(e, criterion));
   return out;
 }
-
-let loaded: Promise<Gates> | undefined;
-
-/** The built-in gates, templates/gates.yaml, read once per run. */
-export function loadGates(): Promise<Gates> {
-  loaded ??= readFile(path.join(packageRoot, "templates", "gates.yaml"), "utf8").then(parseGates);
-  return loaded;
-}
-

@@ -5,7 +5,7 @@
 import Table from "cli-table3";
 import type { ChalkInstance } from "chalk";
 import { makeChalk } from "./colors.js";
-import { guardWorkflowCommands, sanitizeLine } from "./sanitize.js";
+import { guardWorkflowCommands, sanitizeLine, stringifyJson } from "./sanitize.js";
 import type { IOStreams } from "./streams.js";
 
 export type Cell = string | number | null | undefined;
@@ -40,7 +40,8 @@ export function createOutput(io: IOStreams): Output {
     columns: io.columns && io.columns > 0 ? io.columns : 80,
     clean: sanitizeLine,
     json(doc) {
-      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      // JSON escaping, plus \u escapes for the C1 and bidi controls JSON.stringify leaves raw.
+      io.stdout.write(`${stringifyJson(doc, 2)}\n`);
     },
     line(text = "") {
       io.stdout.write(`${guardWorkflowCommands(text)}\n`);

@@ -228,7 +228,9 @@ export function buildMilestoneReport(project: ProjectInfo, items: Iterable<Proje
   return { source: "github", project: { title: project.title, url: project.url }, milestones, skipped };
 }
 
-const collator = new Intl.Collator("en", { numeric: true, sensitivity: "variant" });
+// Made on first use: building a collator costs tens of milliseconds, and most commands never sort names.
+let collator: Intl.Collator | undefined;
+const byName = (a: string, b: string) => (collator ??= new Intl.Collator("en", { numeric: true, sensitivity: "variant" })).compare(a, b);
 
 /** Named groups by due date (none last) then name; the group without a milestone always last. */
 function compareGroups(a: Group, b: Group): number {
@@ -243,7 +245,7 @@ function compareDueThenName(a: { name: string; dueOn: string | null }, b: { name
     return a.dueOn < b.dueOn ? -1 : 1;
   }
   // The collator may call "M01" and "M1" equal; fall back to code units so the order never depends on input order.
-  return collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return byName(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 // ---------------------------------------------------------------------------------------------

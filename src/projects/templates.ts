@@ -1,7 +1,7 @@
 /** The templates of project.md and rfc.md: the team's folder (docs.templates) wins over the built-in one. */
-import { readFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import path from "node:path";
-import { InputError } from "../errors.js";
+import { MAX_DOCUMENT_BYTES, readTextFile } from "../io/bounded-read.js";
 import { packageRoot } from "../package.js";
 
 export const BUILTIN_TEMPLATES = path.join(packageRoot, "templates");
@@ -10,13 +10,13 @@ export const BUILTIN_TEMPLATES = path.join(packageRoot, "templates");
 export async function readTemplate(name: string, overrideDir: string | null): Promise<{ text: string; from: string }> {
   if (overrideDir) {
     const custom = path.join(overrideDir, name);
-    try {
-      return { text: await readFile(custom, "utf8"), from: custom };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") throw new InputError(`cannot read template ${custom}: ${code ?? (error as Error).message}`);
-    }
+    // A template the team did not write falls back to the built-in one; one it wrote is read bounded.
+    const present = await access(custom).then(
+      () => true,
+      () => false,
+    );
+    if (present) return { text: await readTextFile(custom, { maxBytes: MAX_DOCUMENT_BYTES, what: "template" }), from: custom };
   }
   const builtin = path.join(BUILTIN_TEMPLATES, name);
-  return { text: await readFile(builtin, "utf8"), from: builtin };
+  return { text: await readTextFile(builtin, { maxBytes: MAX_DOCUMENT_BYTES, what: "template" }), from: builtin };
 }

@@ -164,7 +164,8 @@ describe("GitHub failing", () => {
   test("502 then success: retried, exit 0", async () => {
     const before = gh.requests.length;
     gh.failNext({ status: 502 });
-    const result = await run(env());
+    // Wait notices are progress for a person at a terminal; --debug shows them in a log too.
+    const result = await run(env(), [...ARGS, "--debug"]);
     expect(result.code).toBe(0);
     expect(gh.requests.slice(before).map((r) => r.status)).toEqual([502, 200]);
     expect(result.stderr).toMatch(/^warning: GitHub answered HTTP 502; trying again in \d+ ms \(attempt 2 of 4\)\.\n$/);
@@ -207,7 +208,7 @@ describe("GitHub failing", () => {
   test("a secondary rate limit then success: waits as Retry-After says", async () => {
     const before = gh.requests.length;
     gh.failNext({ secondaryRateLimit: { retryAfter: 1 } });
-    const result = await run(env());
+    const result = await run(env(), [...ARGS, "--debug"]);
     expect(result.code).toBe(0);
     const [limited, ok] = gh.requests.slice(before);
     expect([limited!.status, ok!.status]).toEqual([403, 200]);
@@ -234,7 +235,7 @@ describe("GitHub failing", () => {
   test("a primary rate limit that resets soon is waited for", async () => {
     const before = gh.requests.length;
     gh.failNext({ primaryRateLimit: { resetInSeconds: 1 } });
-    const result = await run(env());
+    const result = await run(env(), [...ARGS, "--debug"]);
     expect(result.code).toBe(0);
     expect(gh.requests.slice(before).map((r) => r.status)).toEqual([200, 200]);
     expect(result.stderr).toMatch(/^warning: GitHub's rate limit is used up until it resets; trying again in \d s/);

@@ -197,7 +197,7 @@ describe("--input errors are exit 2 with a position", () => {
     expect((await run("")).stderr).toBe("error: items.json: the input is empty; expected the output of `gh project item-list --format json`.\n");
     const missing = await cli(["milestone", "report", "--input", "nope.json"], { cwd: tempDir(), env: offlineEnv(), now: NOW });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^error: cannot read --input nope\.json: no such file\./);
+    expect(missing.stderr).toMatch(/^error: cannot read the --input file nope\.json: it does not exist\. /);
     const tty = await withStdin(["milestone", "report", "--input", "-"], "", { stdinIsTTY: true });
     expect(tty.code).toBe(2);
     expect(tty.stderr).toMatch(/^error: --input - reads standard input, which is a terminal\. Pipe it in: gh project item-list/);

@@ -52,7 +52,7 @@ export function command(gate: GateId, runF: RunF<CheckOptions>): Command {
 export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {
   const path = await import("node:path");
   const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render, renderMarkdown }, { gitTopLevel }, { appendFile }, { lookupLinkedIssues, notSetUpError }, { localDay }] = await Promise.all([
-    import("../../gates/definitions.js"),
+    import("../../gates/load-gates.js"),
     import("../../projects/read.js"),
     import("../../gates/judge.js"),
     import("../../gates/render.js"),

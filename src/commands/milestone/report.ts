@@ -256,16 +256,17 @@ async function fromInput(ctx: Context, out: Output, input: string, fields: Field
   return { project: { title: source, url: null }, items: list.items, description: source };
 }
 
+/** gh's JSON for 10,000 items is about 10 MB; a larger input is refused rather than read into memory. */
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
 async function readInputFile(ctx: Context, file: string): Promise<string> {
-  const { readFile } = await import("node:fs/promises");
-  const path = await import("node:path");
-  try {
-    return await readFile(path.resolve(ctx.cwd, file), "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message;
-    throw new UsageError(`cannot read --input ${file}: ${why}`, { hint: "Pass the file `gh project item-list --format json` wrote, or - for standard input." });
-  }
+  const [{ readTextFile }, path] = await Promise.all([import("../../io/bounded-read.js"), import("node:path")]);
+  return readTextFile(path.resolve(ctx.cwd, file), {
+    maxBytes: MAX_INPUT_BYTES,
+    what: "--input file",
+    shown: file,
+    hint: "Pass the file `gh project item-list --format json` wrote, or - for standard input.",
+  });
 }
 
 async function readStdin(ctx: Context): Promise<string> {
@@ -274,9 +275,16 @@ async function readStdin(ctx: Context): Promise<string> {
       hint: "Pipe it in: gh project item-list 7 --owner acme --format json --limit 10000 | cloud milestone report --input -",
     });
   }
+  const [{ decodeUtf8 }] = await Promise.all([import("../../io/bounded-read.js")]);
   const chunks: Buffer[] = [];
-  for await (const chunk of ctx.io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
+  let size = 0;
+  for await (const chunk of ctx.io.stdin) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    size += bytes.length;
+    if (size > MAX_INPUT_BYTES) throw new UsageError(`standard input is larger than ${MAX_INPUT_BYTES / 2 ** 20} MiB`, { hint: "Pass the output of `gh project item-list --format json`." });
+    chunks.push(bytes);
+  }
+  return decodeUtf8(Buffer.concat(chunks), "standard input", { what: "--input" });
 }
 
 /** One line of progress on stderr, rewritten in place; only on a terminal. Notes keep their own lines. */
@@ -293,7 +301,9 @@ function progressLine(ctx: Context) {
       stderr.write(`\r\x1b[2K${text}`);
       shown = true;
     },
+    /** "Trying again in 2s" is progress for a person watching; scripts and logs get only the outcome (as with --debug). */
     note(text: string) {
+      if (!stderrIsTTY && !ctx.debug) return;
       clear();
       stderr.write(`${text}\n`);
     },

@@ -4,6 +4,7 @@ import type { Context } from "../../context.js";
 import type { MilestoneInput } from "../../projects/scaffold.js";
 import { isCalendarDate, localDay } from "../../text/dates.js";
 import { RefusedError, UsageError } from "../../errors.js";
+import { sanitizeText } from "../../io/sanitize.js";
 import { actionFor, collect, examples, optionsParser, type RunF } from "../shape.js";
 
 export const parseOptions = optionsParser((z) => {
@@ -120,7 +121,7 @@ export async function run(ctx: Context, input: InitOptions): Promise<number> {
     import("../../text/ascii.js"),
     import("../../projects/scaffold.js"),
     import("../../projects/templates.js"),
-    import("../../gates/definitions.js"),
+    import("../../gates/load-gates.js"),
     import("../../projects/read.js"),
     import("../../io/atomic-write.js"),
     ctx.config(),
@@ -171,19 +172,22 @@ export async function run(ctx: Context, input: InitOptions): Promise<number> {
   const out = await ctx.output();
   if (options.dryRun) {
     for (const t of targets) {
-      out.line(`=== ${shown(t.file)} (dry run: not written) ===`);
-      out.line(t.content.trimEnd());
+      out.line(`=== ${out.clean(shown(t.file))} (dry run: not written) ===`);
+      out.line(sanitizeText(t.content.trimEnd()));
       out.line();
     }
     return 0;
   }
-  for (const t of targets) {
-    if (options.force) await files.writeFileAtomic(t.file, t.content);
-    else await files.createFileAtomic(t.file, t.content);
-    out.line(shown(t.file));
-  }
-  if (ctx.io.stderrIsTTY) out.info(`Next: write the RFC, then run \`cloud dor check ${shown(projectDir)}\`.`);
+  // Both files or neither: a full disk, a symlinked folder or a file that appears meanwhile leaves nothing behind.
+  await files.writeAllOrNothing(targets, { overwrite: options.force, root: docsDir, display: shown });
+  for (const t of targets) out.line(out.clean(shown(t.file)));
+  if (ctx.io.stderrIsTTY) out.info(`Next: write the RFC, then run \`cloud dor check ${quoteArg(shown(projectDir))}\`.`);
   return 0;
+}
+
+/** A path as a shell needs it typed, so the hint can be copied. */
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
 /** "@bob (Product, Billing), @carol" → ["@bob (Product, Billing)", "@carol"]: commas inside brackets stay. */

@@ -102,7 +102,11 @@ export async function createTransport(options: TransportOptions): Promise<Transp
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const policy: RetryPolicy = { ...GITHUB_RETRY_POLICY, ...options.retry };
   // A GITHUB_GRAPHQL_URL such as http://127.0.0.1:PORT/graphql must not become …/graphql/graphql.
-  const gql = graphql.defaults({ ...splitEndpoint(endpoint), headers: { authorization: `bearer ${token.value}` } });
+  const gql = graphql.defaults({
+    ...splitEndpoint(endpoint),
+    headers: { authorization: `bearer ${token.value}` },
+    request: { fetch: boundedFetch },
+  });
 
   /** One attempt; GraphQL errors the caller tolerates leave the (partial) data usable. */
   async function attempt<T>(op: Operation<T>, variables: Record<string, unknown>, call: CallOptions, signal: AbortSignal): Promise<Answer<T>> {
@@ -133,6 +137,34 @@ export async function createTransport(options: TransportOptions): Promise<Transp
       );
     },
   };
+}
+
+/** No answer we ask for comes near this; a larger one is a misconfigured endpoint, not data. */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** fetch, reading at most MAX_RESPONSE_BYTES of an answer's body. */
+async function boundedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw new RemoteError(`GitHub's answer is ${Math.round(declared / 2 ** 20)} MiB, more than the ${MAX_RESPONSE_BYTES / 2 ** 20} MiB a request may return`, {
+      hint: "Check GITHUB_GRAPHQL_URL: it should be GitHub's GraphQL API.",
+    });
+  }
+  if (!response.body) return response;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      throw new RemoteError(`GitHub's answer is more than the ${MAX_RESPONSE_BYTES / 2 ** 20} MiB a request may return`, {
+        hint: "Check GITHUB_GRAPHQL_URL: it should be GitHub's GraphQL API.",
+      });
+    }
+    chunks.push(chunk);
+  }
+  return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** Check (part of) an answer with zod; a mismatch is a RemoteError naming the operation and the path. */
@@ -181,7 +213,7 @@ function classify(error: unknown): Failure {
     }
     const headers = e.response.headers;
     const body = e.response.data;
-    const message = typeof body === "object" && body !== null && "message" in body ? String(body.message) : e.message;
+    const message = typeof body === "object" && body !== null && "message" in body ? String(body.message) : answerText(body, e.message);
     if (e.status === 403 || e.status === 429) {
       if (header(headers, "x-ratelimit-remaining") === "0") return { kind: "primary-rate-limit", resetAt: resetAt(headers) };
       const retryAfter = header(headers, "retry-after");
@@ -323,5 +355,17 @@ function httpError(failure: Extract<Failure, { kind: "http" }>, c: ErrorContext,
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 400 ? `${line.slice(0, 399)}…` : line;
+}
+
+/** What an error answer said, when it is not GitHub's JSON: an HTML error page is named, never inlined. */
+function answerText(body: unknown, fallback: string): string {
+  if (typeof body !== "string") return fallback;
+  const text = body.trim();
+  if (/^<(!doctype|html|head|body)\b/i.test(text)) {
+    const title = /<title>([^<]{1,120})<\/title>/i.exec(text)?.[1]?.trim();
+    return title ? `an HTML page titled '${title}'` : "an HTML page";
+  }
+  return text === "" ? fallback : text;
 }

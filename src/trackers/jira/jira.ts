@@ -104,6 +104,8 @@ export interface JiraSettings {
 }
 
 
+export const MAX_JIRA_RESPONSE_BYTES = 32 * 1024 * 1024;
+
 export async function connectJira(options: ConnectJiraOptions): Promise<JiraClient> {
   const settings = jiraSettings(options.env, options.config);
   const [{ Version2Client }, { Version3Client }, { cloudApi, dataCenterApi }, { createJiraClient, detectDeployment }] = await Promise.all([
@@ -116,7 +118,12 @@ export async function connectJira(options: ConnectJiraOptions): Promise<JiraClie
   const common = {
     host: settings.host,
     // axios waits forever by default; the run's signal (Ctrl-C) aborts what is in flight.
-    baseRequestConfig: { timeout: settings.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) },
+    baseRequestConfig: {
+      timeout: settings.timeoutMs,
+      // No answer we ask for comes near this; a larger one is not Jira's data.
+      maxContentLength: MAX_JIRA_RESPONSE_BYTES,
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
   };
   const config: JiraJsConfig =
     auth.kind === "basic"
