@@ -532,18 +532,3 @@ describe("formats", () => {
   });
 });
 
-const MARKDOWNLINT = path.join(path.dirname(createRequire(import.meta.url).resolve("markdownlint-cli2")), "markdownlint-cli2-bin.mjs");
-
-/** markdownlint-cli2's findings (empty when the files pass), line length (MD013) aside. */
-function lint(files: Record<string, string>): string {
-  const dir = tempDir("cloud-lint-");
-  writeFileSync(path.join(dir, ".markdownlint-cli2.jsonc"), JSON.stringify({ config: { MD013: false } }));
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
-  try {
-    execFileSync(process.execPath, [MARKDOWNLINT, ...Object.keys(files)], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return "";
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return `${e.stdout ?? ""}${e.stderr ?? ""}`.split("\n").filter((l) => /\.md:\d+/.test(l)).join("\n");
-  }
-}
