@@ -35,7 +35,7 @@ describe("hostile text in a project's front matter", () => {
     ["plain", ["--offline"], false],
     ["markdown", ["--offline", "--format", "markdown"], false],
     ["github", ["--offline", "--format", "github"], false],
-  ] as const)("%s: no escape sequence, control character or bidi override reaches stdout raw", async (_name, args, tty) => {
+  ] as [string, string[], boolean][])("%s: no escape sequence, control character or bidi override reaches stdout raw", async (_name, args, tty) => {
     const { root } = hostileExample();
     const result = await run(["dor", "check", ...args], { cwd: root, tty, columns: 200 });
     expect(result.code).toBe(1);

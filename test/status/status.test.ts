@@ -5,15 +5,15 @@
  * requests each tracker receives are counted exactly.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeIssue, loopbackJira, type FakeIssue, type JiraServer, type JiraServerOptions } from "../helpers/jira-server.js";
 import { startGitHubServer, type GitHubServer, type StartOptions } from "../helpers/github-server.js";
 import { cli, type CliResult } from "../helpers/run-cli.js";
+import { lint } from "../helpers/markdownlint.js";
 import { git, tempDir, tempRepo } from "../helpers/tmp.js";
 
 /** Wednesday. The previous working day is Tuesday 2026-01-06. */
