@@ -73,7 +73,7 @@ Exit codes: 0 ok, 1 the answer is no, 2 usage/config/input error, 3 remote failu
     group(gate, `the ${gateCheck.GATE_TITLES[gate]} gate`, gateCheck.command(gate, (o) => run(() => gateCheck.run(ctx, gate, o))));
   }
   program.addCommand(branchCreate.command((o) => run(() => branchCreate.run(ctx, o))));
-  group("milestone", "milestones of a GitHub Project (v2)", milestoneReport.command((o) => run(() => milestoneReport.run(ctx, o))));
+  group("milestone", "milestones of a GitHub Project (v2) or of Jira versions", milestoneReport.command((o) => run(() => milestoneReport.run(ctx, o))));
   group("groom", "grooming sessions: the Definition of Ready of each task", groomCheck.command((o) => run(() => groomCheck.run(ctx, o))));
   group("status", "your status update, from Jira, GitHub and git", statusUpdate.command((o) => run(() => statusUpdate.run(ctx, o))));
   program
