@@ -261,6 +261,14 @@ describe.each(DEPLOYMENTS)("on Jira %s", (deployment) => {
       expect(jira.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /rest/api/2/serverInfo", cloud ? "POST /rest/api/3/search/jql" : "POST /rest/api/2/search"]);
     });
 
+    it("the pick list shows Jira's summaries and types with their controls made visible", async () => {
+      const env = await withJira(fakeIssue("CLOUD-7", "Fix \u001b]52;c;eA==\u0007 it", { assignee: "Alice Example", type: "Bug\u001b[2J" }));
+      const prompter = scriptedPrompter([{ select: 0 }]);
+      const result = await branchCli(["--dry-run"], { cwd: tempRepo(), env, tty: true, prompter });
+      expect(prompter.offered).toEqual([["CLOUD-7  Fix ^[]52;c;eA==^G it (Bug^[[2J)"]]);
+      expect(result.code).toBe(0);
+    });
+
     it("on a terminal, says so when no open issue is assigned to the user", async () => {
       const env = await withJira(fakeIssue("CLOUD-4", "Someone else's", { assignee: "Bob" }));
       const prompter = scriptedPrompter([]);

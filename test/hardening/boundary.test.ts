@@ -170,3 +170,43 @@ describe("failed writes", () => {
     expect(readdirSync(path.join(root, "docs/projects/both"))).toEqual(["rfc.md"]);
   });
 });
+
+describe("answers that break off", () => {
+  it("a Jira answer cut mid-body (200 OK, then the connection drops) is retried, not read as an answer", async () => {
+    let requests = 0;
+    const issue = JSON.stringify({ id: "10042", key: "CLOUD-42", fields: { summary: "The answer to everything", issuetype: { name: "Story" } } });
+    const server = createServer((_req, res) => {
+      requests++;
+      if (requests === 1) {
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(issue.length) });
+        res.write(issue.slice(0, 20));
+        setImmediate(() => res.socket?.destroy());
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(issue);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const repo = (await import("../helpers/tmp.js")).tempRepo();
+    writeFileSync(path.join(repo, "cloud.config.yaml"), "jira:\n  deployment: cloud\n");
+    try {
+      const result = await run(["branch", "CLOUD-42", "--dry-run"], {
+        cwd: repo,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          NO_COLOR: "1",
+          JIRA_HOST: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          JIRA_EMAIL: "me@example.com",
+          JIRA_API_TOKEN: "token-0123456789",
+        },
+      });
+      expect(result).toMatchObject({ code: 0, stdout: "the-answer-to-everything-CLOUD-42\n" });
+      expect(requests).toBe(2);
+      // A retry notice is progress for a person at a terminal: this stderr is not one.
+      expect(result.stderr).not.toMatch(/trying again/);
+    } finally {
+      server.close();
+    }
+  });
+});

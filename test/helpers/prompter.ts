@@ -9,6 +9,8 @@ export interface ScriptedPrompter extends Prompter {
   asked: string[];
   /** What validation said of each rejected answer, in order. */
   rejections: string[];
+  /** The choices each select offered, as shown. */
+  offered: string[][];
   remaining(): number;
 }
 
@@ -16,6 +18,7 @@ export function scriptedPrompter(answers: Answer[]): ScriptedPrompter {
   const queue = [...answers];
   const asked: string[] = [];
   const rejections: string[] = [];
+  const offered: string[][] = [];
   const next = (message: string): Answer => {
     asked.push(message);
     if (queue.length === 0) throw new Error(`unexpected prompt: ${message}`);
@@ -26,6 +29,7 @@ export function scriptedPrompter(answers: Answer[]): ScriptedPrompter {
   return {
     asked,
     rejections,
+    offered,
     remaining: () => queue.length,
     async input(q: InputQuestion) {
       // As @inquirer/prompts does: an answer validation rejects is shown its message and asked again.
@@ -42,6 +46,7 @@ export function scriptedPrompter(answers: Answer[]): ScriptedPrompter {
       return typeof answer === "boolean" ? answer : answer === "y";
     },
     async select<T>(q: SelectQuestion<T>) {
+      offered.push(q.choices.map((c) => `${c.name}${c.description ? ` (${c.description})` : ""}`));
       const answer = next(q.message);
       const index = typeof answer === "object" && "select" in answer ? answer.select : 0;
       const choice = q.choices[index];

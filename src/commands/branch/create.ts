@@ -10,6 +10,7 @@ import type { Context } from "../../context.js";
 import { JIRA_KEY } from "../../trackers/refs.js";
 import { branchName, branchNameProblem } from "../../git/branch-name.js";
 import { ExitCode, RefusedError, UsageError } from "../../errors.js";
+import { sanitizeLine } from "../../io/sanitize.js";
 import { branchExists, createBranch, isWorkTree, resolveCommit } from "../../git/branches.js";
 import type { JiraClient, JiraIssueSummary } from "../../trackers/jira/jira.js";
 import { actionFor, examples, optionsParser, type RunF } from "../shape.js";
@@ -168,6 +169,7 @@ async function pickIssue(ctx: Context, jira: JiraClient): Promise<JiraIssueSumma
   const prompter = await ctx.prompter();
   return prompter.select({
     message: "Branch for which issue?",
-    choices: issues.map((issue) => ({ name: `${issue.key}  ${issue.summary}`, value: issue, description: issue.type })),
+    // Summaries and types are Jira's text: the pick list draws them on the terminal.
+    choices: issues.map((issue) => ({ name: `${issue.key}  ${sanitizeLine(issue.summary)}`, value: issue, description: sanitizeLine(issue.type) })),
   });
 }
