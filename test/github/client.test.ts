@@ -11,7 +11,7 @@ import { splitEndpoint } from "../../src/trackers/github/graphql-transport.js";
 import { defaultConfig } from "../../src/config/schema.js";
 import { InterruptedError, RemoteError, UsageError } from "../../src/errors.js";
 import { startGitHubServer, type GitHubServer } from "../helpers/github-server.js";
-import { baseEnv, cli } from "../helpers/run-cli.js";
+import { cli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/tmp.js";
 
 let gh: GitHubServer;

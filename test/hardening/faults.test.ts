@@ -61,8 +61,6 @@ interface Row {
 const J = (fault: string, row: Omit<Row, "client" | "via" | "fault">, via: Command = "dor check"): Row => ({ client: "jira", via, fault, ...row });
 const G = (fault: string, row: Omit<Row, "client" | "via" | "fault">, via: Command = "dor check"): Row => ({ client: "github", via, fault, ...row });
 
-const JIRA_CREDENTIALS = /Check JIRA_EMAIL and JIRA_API_TOKEN/;
-const busy = /Jira is busy or unavailable; try again in a minute\./;
 
 const rows: Row[] = [
   // ---- Jira, through `dor check` (one POST bulkfetch: jira.storyPointsField is an id, so no GET /field)
