@@ -65,9 +65,7 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   const gate = gates[gateId];
 
   // Every input problem of every project is reported from one run; the well-formed projects are judged.
-  const problems: InputProblem[] = [];
-  /** The errors behind them, to rethrow a single one as it is (with its hint). */
-  const failures: InputError[] = [];
+  const failures: { path: string; error: InputError }[] = [];
   let files: string[];
   if (options.paths.length > 0) {
     files = await Promise.all(options.paths.map((p) => load.resolveProjectPath(p, ctx.cwd)));
@@ -75,9 +73,8 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
     const docsDir = path.resolve(root, config.docs.dir);
     const unreadable: InputProblemAt[] = [];
     files = await load.discoverProjects(docsDir, 4, ctx.cwd, unreadable);
-    problems.push(...unreadable.map((u) => ({ path: u.location ?? "", location: u.location ?? "", message: u.message })));
-    failures.push(...unreadable.map((u) => new InputError(u.message, { ...(u.location ? { location: u.location } : {}) })));
-    if (files.length === 0 && problems.length === 0) {
+    for (const u of unreadable) failures.push({ path: u.location ?? "", error: new InputError(u.message, u.location ? { location: u.location } : {}) });
+    if (files.length === 0 && failures.length === 0) {
       throw new RefusedError(`no projects found under ${load.displayPath(docsDir, ctx.cwd)}`, {
         hint: "Create one with `cloud project init`, or pass a project path.",
       });
@@ -93,8 +90,7 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
       return [project];
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      failures.push(error);
-      problems.push(...problemsOf(error).map((p) => ({ path: shown, location: p.location ?? shown, message: p.message })));
+      failures.push({ path: shown, error });
       return [];
     }
   });
@@ -107,6 +103,9 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   // A tracker that was needed and is not set up: everything else is judged and printed, and the
   // gate does not pass unchecked.
   const missing = notSetUpError(linked);
+  const problems: InputProblem[] = failures.flatMap(({ path: file, error }) =>
+    problemsOf(error).map((p) => ({ path: file, location: p.location ?? file, message: p.message })),
+  );
   const report: GateReport = {
     gate: gateId,
     passed: !missing && problems.length === 0 && results.every((r) => r.passed),
@@ -115,7 +114,7 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   };
   const out = await ctx.output();
   // Nothing was judged: on a terminal the problems on stderr are the whole answer.
-  if (results.length === 0 && options.format === "table") throw inputFailure(failures);
+  if (results.length === 0 && failures.length > 0 && options.format === "table") throw inputFailure(failures);
   render(report, options.format, out, { gateName: gate.name, cwd: ctx.cwd, annotationRoot: ctx.env.GITHUB_WORKSPACE || gitTopLevel(ctx.cwd) || root });
   if (options.format === "github" && ctx.env.GITHUB_STEP_SUMMARY) {
     // The job summary shows every unmet criterion, where annotations stop at ten a step.
@@ -132,7 +131,7 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
 }
 
 /** One problem: its own error, hint and all; several: every one of them, each on its line. */
-function inputFailure(failures: InputError[]): InputError {
-  const all = failures.flatMap(problemsOf);
-  return all.length === 1 ? failures[0]! : new InputErrors(all);
+function inputFailure(failures: { error: InputError }[]): InputError {
+  const all = failures.flatMap((f) => problemsOf(f.error));
+  return all.length === 1 ? failures[0]!.error : new InputErrors(all);
 }
