@@ -2,6 +2,7 @@
  * Wiring only: build the program, register the commands, connect Ctrl-C to the context's signal, map
  * errors to exit codes. The only module that touches process.
  */
+import { PassThrough, Writable } from "node:stream";
 import { Command, CommanderError } from "commander";
 import * as branchCreate from "./commands/branch/create.js";
 import * as gateCheck from "./commands/gate/check.js";
@@ -200,7 +201,6 @@ function describeCause(error: unknown): string {
 
 /** `cloud --help` as the program prints it; the build saves it for the shim to serve without loading us. */
 export async function renderHelp(): Promise<string> {
-  const { Writable, PassThrough } = await import("node:stream");
   let text = "";
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -10,7 +10,7 @@
  * zod is imported when a command is invoked, never to print help.
  */
 import type { Command } from "commander";
-import type { z } from "zod";
+import type { z } from "../text/zod.js";
 import { UsageError } from "../errors.js";
 
 export type RunF<O> = (options: O) => Promise<number>;
@@ -24,10 +24,10 @@ type Zod = typeof z;
  * A parser from raw options to typed ones. The schema is built on first use; its first problem becomes
  * a UsageError (exit 2) naming the flag, what it expects and what was given.
  */
-export function optionsParser<S extends z.ZodType>(build: (z: Zod) => S): (raw: RawOptions) => Promise<z.output<S>> {
+export function optionsParser<S extends z.ZodMiniType>(build: (z: Zod) => S): (raw: RawOptions) => Promise<z.output<S>> {
   let schema: S | undefined;
   return async (raw) => {
-    if (!schema) schema = build((await import("zod")).z);
+    if (!schema) schema = build((await import("../text/zod.js")).z);
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0]!;
@@ -41,8 +41,8 @@ export function optionsParser<S extends z.ZodType>(build: (z: Zod) => S): (raw: 
 /** `--json` is `--format json`; two flags that ask for different formats are exit 2. */
 export function outputFormat<const F extends readonly [string, ...string[]]>(z: Zod, formats: F) {
   return {
-    json: z.boolean().optional(),
-    format: z.enum(formats, `--format expects ${formats.slice(0, -1).join(", ")} or ${formats.at(-1)}`).optional(),
+    json: z.optional(z.boolean()),
+    format: z.optional(z.enum(formats, `--format expects ${formats.slice(0, -1).join(", ")} or ${formats.at(-1)}`)),
   };
 }
 

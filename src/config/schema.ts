@@ -3,13 +3,13 @@
  * and the resolved config (defaults applied). Types come from the schemas.
  */
 import type { YamlSource } from "../text/yaml.js";
-import { z } from "zod";
+import { z } from "../text/zod.js";
 import { InputError } from "../errors.js";
 import { defaultConfig } from "./defaults.js";
 
 export { defaultConfig };
 
-const nonEmpty = z.string().trim().min(1, "expected a non-empty string");
+const nonEmpty = z.string().check(z.trim(), z.minLength(1, "expected a non-empty string"));
 
 /**
  * The resolved configuration: every key present. The raw schema (what people write) is this one with
@@ -18,34 +18,33 @@ const nonEmpty = z.string().trim().min(1, "expected a non-empty string");
 const sections = {
   docs: z.strictObject({
     dir: nonEmpty,
-    templates: nonEmpty.nullable(),
+    templates: z.nullable(nonEmpty),
   }),
   jira: z.strictObject({
-    host: z.url({ protocol: /^https?$/, error: "expected an http(s) URL such as https://example.atlassian.net" }).nullable(),
+    host: z.nullable(z.url({ protocol: /^https?$/, error: "expected an http(s) URL such as https://example.atlassian.net" })),
     deployment: z.enum(["auto", "cloud", "datacenter"], "expected auto, cloud or datacenter"),
-    project: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9_]{1,9}$/, "expected a Jira project key such as CLOUD")
-      .transform((s) => s.toUpperCase())
-      .nullable(),
-    storyPointsField: nonEmpty.nullable(),
+    project: z.nullable(
+      z.pipe(
+        z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{1,9}$/, "expected a Jira project key such as CLOUD")),
+        z.transform((s) => s.toUpperCase()),
+      ),
+    ),
+    storyPointsField: z.nullable(nonEmpty),
   }),
   github: z.strictObject({
-    owner: z
-      .string()
-      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "expected a GitHub login such as acme")
-      .nullable(),
-    project: z.number().int().positive("expected a project number such as 7").nullable(),
+    owner: z.nullable(z.string().check(z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "expected a GitHub login such as acme"))),
+    project: z.nullable(z.number().check(z.int(), z.positive("expected a project number such as 7"))),
     milestoneField: nonEmpty,
     statusField: nonEmpty,
-    doneValues: z.array(nonEmpty).min(1, "expected at least one value"),
+    doneValues: z.array(nonEmpty).check(z.minLength(1, "expected at least one value")),
     estimateField: nonEmpty,
   }),
   branch: z.strictObject({
-    format: nonEmpty
-      .refine((s) => s.includes("{key}"), "expected a format containing {key}, so the branch links to its issue")
-      .refine((s) => !/\{(?!slug\}|key\}|type\})[^}]*\}/.test(s), "expected only the placeholders {slug}, {key} and {type}"),
-    maxLength: z.number().int().min(20, "expected at least 20").max(255, "expected at most 255"),
+    format: nonEmpty.check(
+      z.refine((s) => s.includes("{key}"), "expected a format containing {key}, so the branch links to its issue"),
+      z.refine((s) => !/\{(?!slug\}|key\}|type\})[^}]*\}/.test(s), "expected only the placeholders {slug}, {key} and {type}"),
+    ),
+    maxLength: z.number().check(z.int(), z.minimum(20, "expected at least 20"), z.maximum(255, "expected at most 255")),
   }),
   milestones: z.strictObject({
     source: z.enum(["github", "jira"], "expected github or jira"),
@@ -58,13 +57,15 @@ const sections = {
 export const configSchema = z.strictObject(sections);
 export type Config = z.output<typeof configSchema>;
 
+const optionalPartial = <S extends (typeof sections)[keyof typeof sections]>(section: S) => z.optional(z.partial(section));
+
 export const rawConfigSchema = z.strictObject({
-  docs: sections.docs.partial().optional(),
-  jira: sections.jira.partial().optional(),
-  github: sections.github.partial().optional(),
-  branch: sections.branch.partial().optional(),
-  milestones: sections.milestones.partial().optional(),
-  groom: sections.groom.partial().optional(),
+  docs: optionalPartial(sections.docs),
+  jira: optionalPartial(sections.jira),
+  github: optionalPartial(sections.github),
+  branch: optionalPartial(sections.branch),
+  milestones: optionalPartial(sections.milestones),
+  groom: optionalPartial(sections.groom),
 });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;

@@ -3,7 +3,7 @@
  * Criteria are data: id, group, title and the evidence that meets them.
  */
 import { parse } from "yaml";
-import { z } from "zod";
+import { z } from "../text/zod.js";
 
 export const RULES = ["dependencies", "rfc-approved", "milestones", "mvp", "security", "capacity", "rolled-out"] as const;
 export type RuleName = (typeof RULES)[number];
@@ -15,30 +15,32 @@ export type Evidence =
   | { linked: "ready" | "done" | "exists"; from: "milestones" | "future_work" }
   | { any: Evidence[] };
 
-const evidenceSchema: z.ZodType<Evidence> = z.lazy(() =>
+const nonEmpty = z.string().check(z.minLength(1));
+
+const evidenceSchema: z.ZodMiniType<Evidence> = z.lazy(() =>
   z.union([
     z.strictObject({
-      section: z.string().min(1),
-      in: z.enum(["rfc", "project"]).default("rfc"),
-      guidance: z.string().default(""),
+      section: nonEmpty,
+      in: z._default(z.enum(["rfc", "project"]), "rfc"),
+      guidance: z._default(z.string(), ""),
     }),
-    z.strictObject({ field: z.string().min(1), link: z.boolean().default(false) }),
+    z.strictObject({ field: nonEmpty, link: z._default(z.boolean(), false) }),
     z.strictObject({ rule: z.enum(RULES) }),
     z.strictObject({ linked: z.enum(["ready", "done", "exists"]), from: z.enum(["milestones", "future_work"]) }),
-    z.strictObject({ any: z.array(evidenceSchema).min(2) }),
+    z.strictObject({ any: z.array(evidenceSchema).check(z.minLength(2)) }),
   ]),
 );
 
 const criterionSchema = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  group: z.string().min(1),
-  title: z.string().min(1),
-  evidence: z.array(evidenceSchema).min(1),
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/)),
+  group: nonEmpty,
+  title: nonEmpty,
+  evidence: z.array(evidenceSchema).check(z.minLength(1)),
 });
 
 const gateSchema = z.strictObject({
-  name: z.string().min(1),
-  criteria: z.array(criterionSchema).min(1),
+  name: nonEmpty,
+  criteria: z.array(criterionSchema).check(z.minLength(1)),
 });
 
 const gatesSchema = z.strictObject({ dor: gateSchema, dod: gateSchema });

@@ -2,29 +2,32 @@
  * The project.md model: YAML front matter (the structured facts the gates read) and a Markdown body.
  * Parsed with positions so every problem reports `file:line:column`.
  */
-import { z } from "zod";
+import { z } from "../text/zod.js";
 import { InputError } from "../errors.js";
 import { isCalendarDate } from "../text/dates.js";
 import { parseIssueRef, type IssueRef } from "../trackers/refs.js";
 import { parseYaml, validateYaml, type YamlSource } from "../text/yaml.js";
 
-const text = z.string().trim().min(1, "expected a non-empty string");
+const text = z.string().check(z.trim(), z.minLength(1, "expected a non-empty string"));
+/** Absent, or written with no value (`key:`). */
+const maybe = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 
-export const isoDate = z
-  .string({ error: "expected a date as YYYY-MM-DD" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
-  .refine(isCalendarDate, "expected a real calendar date as YYYY-MM-DD");
+export const isoDate = z.string({ error: "expected a date as YYYY-MM-DD" }).check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD"),
+  z.refine(isCalendarDate, "expected a real calendar date as YYYY-MM-DD"),
+);
 
-export const issueRef = z
-  .string({ error: "expected an issue reference such as CLOUD-42 or owner/repo#123" })
-  .transform((s, ctx): IssueRef => {
+export const issueRef = z.pipe(
+  z.string({ error: "expected an issue reference such as CLOUD-42 or owner/repo#123" }),
+  z.transform((s, ctx): IssueRef => {
     const ref = parseIssueRef(s);
     if (!ref) {
-      ctx.addIssue({ code: "custom", message: `'${s}' is not an issue reference: expected a Jira key such as CLOUD-42 or owner/repo#123` });
+      ctx.issues.push({ code: "custom", input: s, message: `'${s}' is not an issue reference: expected a Jira key such as CLOUD-42 or owner/repo#123` });
       return z.NEVER;
     }
     return ref;
-  });
+  }),
+);
 
 /** A URL, or a path relative to the project folder. */
 const link = text;
@@ -34,115 +37,108 @@ const approval = z.strictObject({
   date: isoDate,
 });
 
-const list = <T extends z.ZodType>(item: T) => z.array(item).nullable().optional();
+const list = <T extends z.ZodMiniType>(item: T) => maybe(z.array(item));
+
+const WAIVER_REASON = "a waiver needs a reason: say why the criterion does not apply";
 
 const waiver = z.union(
   [
-    z.string().trim().min(1, "a waiver needs a reason: say why the criterion does not apply"),
+    z.string().check(z.trim(), z.minLength(1, WAIVER_REASON)),
     z.strictObject({
-      reason: z
-        .string({ error: "a waiver needs a reason: say why the criterion does not apply" })
-        .trim()
-        .min(1, "a waiver needs a reason: say why the criterion does not apply"),
-      by: text.optional(),
-      until: isoDate.optional(),
+      reason: z.string({ error: WAIVER_REASON }).check(z.trim(), z.minLength(1, WAIVER_REASON)),
+      by: z.optional(text),
+      until: z.optional(isoDate),
     }),
   ],
   { error: "expected a reason, or an object with reason, by and until" },
 );
 
 export const frontMatterSchema = z.strictObject({
-  kind: z.literal("project").optional(),
+  kind: z.optional(z.literal("project")),
   title: text,
-  status: z.enum(["draft", "ready", "in-progress", "done"]).optional(),
+  status: z.optional(z.enum(["draft", "ready", "in-progress", "done"])),
   dri: text,
-  epic: issueRef.nullable().optional(),
+  epic: maybe(issueRef),
   stakeholders: list(text),
-  dependencies: z
-    .strictObject({
+  dependencies: maybe(
+    z.strictObject({
       internal: list(text),
       external: list(text),
-    })
-    .nullable()
-    .optional(),
-  rfc: z
-    .union([
-      text.transform((doc) => ({ doc, status: undefined as "draft" | "in-review" | "approved" | undefined })),
+    }),
+  ),
+  rfc: maybe(
+    z.union([
+      z.pipe(
+        text,
+        z.transform((doc) => ({ doc, status: undefined as "draft" | "in-review" | "approved" | undefined })),
+      ),
       z.strictObject({
         doc: text,
-        status: z.enum(["draft", "in-review", "approved"]).optional(),
+        status: z.optional(z.enum(["draft", "in-review", "approved"])),
       }),
-    ])
-    .nullable()
-    .optional(),
+    ]),
+  ),
   milestones: list(
     z.strictObject({
       name: text,
-      due: isoDate.nullable().optional(),
-      mvp: z.boolean().optional(),
+      due: maybe(isoDate),
+      mvp: z.optional(z.boolean()),
       issues: list(issueRef),
     }),
   ),
-  security: z
-    .strictObject({
-      risk: z.enum(["low", "medium", "high"]).nullable().optional(),
-      approval: approval.nullable().optional(),
-    })
-    .nullable()
-    .optional(),
-  estimates: z
-    .strictObject({
-      cost: z
-        .strictObject({
-          amount: z.number().nonnegative("expected an amount of 0 or more"),
-          currency: z.string().regex(/^[A-Z]{3}$/, "expected a currency code such as USD"),
+  security: maybe(
+    z.strictObject({
+      risk: maybe(z.enum(["low", "medium", "high"])),
+      approval: maybe(approval),
+    }),
+  ),
+  estimates: maybe(
+    z.strictObject({
+      cost: maybe(
+        z.strictObject({
+          amount: z.number().check(z.nonnegative("expected an amount of 0 or more")),
+          currency: z.string().check(z.regex(/^[A-Z]{3}$/, "expected a currency code such as USD")),
           period: z.enum(["month", "year", "one-off"]),
-        })
-        .nullable()
-        .optional(),
-      capacity: z.number({ error: "expected a number of engineer-days" }).nullable().optional(),
-    })
-    .nullable()
-    .optional(),
-  rollout: z
-    .strictObject({
-      status: z.enum(["planned", "in-progress", "complete"]).nullable().optional(),
-      completed: isoDate.nullable().optional(),
-    })
-    .nullable()
-    .optional(),
-  testing: z.strictObject({ evidence: list(link) }).nullable().optional(),
-  docs: z
-    .strictObject({
-      user: link.nullable().optional(),
-      customer: link.nullable().optional(),
-      enablement: link.nullable().optional(),
-      operability: link.nullable().optional(),
-    })
-    .nullable()
-    .optional(),
-  approvals: z
-    .strictObject({
-      security: approval.nullable().optional(),
-      legal: approval.nullable().optional(),
-      stakeholders: approval.nullable().optional(),
-    })
-    .nullable()
-    .optional(),
-  operability: z
-    .strictObject({
-      rollout: link.nullable().optional(),
-      rollback: link.nullable().optional(),
-      monitoring: link.nullable().optional(),
-      impact_measurement: link.nullable().optional(),
-      cost: link.nullable().optional(),
+        }),
+      ),
+      capacity: maybe(z.number({ error: "expected a number of engineer-days" })),
+    }),
+  ),
+  rollout: maybe(
+    z.strictObject({
+      status: maybe(z.enum(["planned", "in-progress", "complete"])),
+      completed: maybe(isoDate),
+    }),
+  ),
+  testing: maybe(z.strictObject({ evidence: list(link) })),
+  docs: maybe(
+    z.strictObject({
+      user: maybe(link),
+      customer: maybe(link),
+      enablement: maybe(link),
+      operability: maybe(link),
+    }),
+  ),
+  approvals: maybe(
+    z.strictObject({
+      security: maybe(approval),
+      legal: maybe(approval),
+      stakeholders: maybe(approval),
+    }),
+  ),
+  operability: maybe(
+    z.strictObject({
+      rollout: maybe(link),
+      rollback: maybe(link),
+      monitoring: maybe(link),
+      impact_measurement: maybe(link),
+      cost: maybe(link),
       playbooks: list(link),
-    })
-    .nullable()
-    .optional(),
-  launch_questionnaire: link.nullable().optional(),
+    }),
+  ),
+  launch_questionnaire: maybe(link),
   future_work: list(issueRef),
-  waivers: z.record(z.string(), waiver).nullable().optional(),
+  waivers: maybe(z.record(z.string(), waiver)),
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;

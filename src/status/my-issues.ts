@@ -9,7 +9,7 @@
  *   3. the status history of the issues in progress and of those that changed category and are not
  *      done: one bulk request on Cloud, one request an issue on Data Center.
  */
-import { z } from "zod";
+import { z } from "../text/zod.js";
 import { RemoteError } from "../errors.js";
 import type { JiraClient, JiraIssue } from "../trackers/jira/jira.js";
 import { categoryLookup, type CategoryOf, type IssueFacts } from "./rules.js";
@@ -57,14 +57,14 @@ function jqlField(id: string): string {
 }
 
 const fieldsSchema = z.looseObject({
-  summary: z.string().default(""),
-  status: z.looseObject({ id: z.string().optional(), name: z.string(), statusCategory: z.looseObject({ key: z.string() }) }),
-  resolution: z.looseObject({}).nullish(),
-  statuscategorychangedate: z.string().nullish(),
+  summary: z._default(z.string(), ""),
+  status: z.looseObject({ id: z.optional(z.string()), name: z.string(), statusCategory: z.looseObject({ key: z.string() }) }),
+  resolution: z.nullish(z.looseObject({})),
+  statuscategorychangedate: z.nullish(z.string()),
 });
 
 /** The Flagged field: a checkbox field, [{ value: "Impediment" }] when set. */
-const flagsSchema = z.array(z.looseObject({ value: z.string().optional() }).nullable()).nullish();
+const flagsSchema = z.nullish(z.array(z.nullable(z.looseObject({ value: z.optional(z.string()) }))));
 
 export async function fetchMyIssues(jira: JiraClient, since: Date, signal: AbortSignal): Promise<MyIssues> {
   const [pointsFields, flaggedField, statuses] = await Promise.all([jira.storyPointsFields(), jira.flaggedField(), jira.statuses()]);
@@ -103,7 +103,8 @@ function toFacts(issue: JiraIssue, host: string, pointsFields: readonly string[]
   const fields = parsed.data;
   const values = issue.fields as Record<string, unknown>;
   const points = pointsFields.map((id) => values[id]).find((v): v is number => typeof v === "number");
-  const flags = flaggedField === null ? null : flagsSchema.catch(null).parse(values[flaggedField]);
+  const flagged = flaggedField === null ? undefined : flagsSchema.safeParse(values[flaggedField]);
+  const flags = flagged?.success ? flagged.data : null;
   const flagValues = (flags ?? []).flatMap((f) => (f ? [f.value ?? "Impediment"] : []));
   return {
     key: issue.key,

@@ -27,7 +27,7 @@ import {
   type Pair,
   type YAMLError,
 } from "yaml";
-import type { z } from "zod";
+import type { z } from "./zod.js";
 import { InputError, InputErrors, type InputProblemAt } from "../errors.js";
 import { didYouMean } from "./suggest.js";
 
@@ -248,7 +248,7 @@ function scalarKey(key: unknown): string {
 }
 
 /** The keys a zod object schema accepts at `path`, for "did you mean". */
-export function knownKeysAt(schema: z.ZodType, path: YamlPath): string[] {
+export function knownKeysAt(schema: z.ZodMiniType, path: YamlPath): string[] {
   let current: unknown = schema;
   const unwrap = (s: unknown): unknown => {
     let node = s as { def?: { type?: string; innerType?: unknown; in?: unknown; options?: unknown[] } };
@@ -283,7 +283,7 @@ export function knownKeysAt(schema: z.ZodType, path: YamlPath): string[] {
  * Validate a located YAML value. Every problem is reported, each at its position: one InputError, or
  * InputErrors when there are several (a person fixing a file wants them all from one run).
  */
-export function validateYaml<S extends z.ZodType>(source: YamlSource, schema: S, what: string): z.output<S> {
+export function validateYaml<S extends z.ZodMiniType>(source: YamlSource, schema: S, what: string): z.output<S> {
   const result = schema.safeParse(source.value);
   const problems: InputProblemAt[] = [];
   if (!result.success) {
@@ -311,7 +311,7 @@ export function validateYaml<S extends z.ZodType>(source: YamlSource, schema: S,
   return (result as { data: z.output<S> }).data;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, what: string, source: YamlSource): string {
+function describeIssue(issue: z.Issue, schema: z.ZodMiniType, what: string, source: YamlSource): string {
   const key = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") {
     const name = issue.keys[0]!;

@@ -18,14 +18,14 @@ import { actionFor, examples, optionsParser, type RunF } from "../shape.js";
 export const parseOptions = optionsParser((z) =>
   z.object({
     /** As typed: CLOUD-42, cloud-42, or 42 with jira.project set. Absent: pick on a terminal. */
-    key: z.string().optional(),
+    key: z.optional(z.string()),
     /** Use this as the summary; Jira is not asked. */
-    title: z.string().optional(),
+    title: z.optional(z.string()),
     /** Start point; the current HEAD when absent. */
-    base: z.string().optional(),
-    dryRun: z.boolean().default(false),
+    base: z.optional(z.string()),
+    dryRun: z._default(z.boolean(), false),
     /** false with --no-switch. */
-    switch: z.boolean().default(true),
+    switch: z._default(z.boolean(), true),
   }),
 );
 

@@ -2,6 +2,8 @@
  * `cloud dor check` / `cloud dod check`: judge every criterion of a gate for one project, several,
  * or every project under the docs folder.
  */
+import { appendFile } from "node:fs/promises";
+import path from "node:path";
 import { Command } from "commander";
 import type { Context } from "../../context.js";
 import { criteriaHelp } from "../../gates/criteria-help.js";
@@ -13,13 +15,14 @@ import { actionFor, chosenFormat, examples, optionsParser, outputFormat, withOut
 const FORMATS = ["table", "json", "markdown", "github"] as const;
 
 export const parseOptions = optionsParser((z) =>
-  z
-    .object({
-      paths: z.array(z.string()).default([]),
+  z.pipe(
+    z.object({
+      paths: z._default(z.array(z.string()), []),
       ...outputFormat(z, FORMATS),
-      offline: z.boolean().default(false),
-    })
-    .transform(({ json, format, ...o }) => ({ ...o, format: chosenFormat({ json, format }, "table") })),
+      offline: z._default(z.boolean(), false),
+    }),
+    z.transform(({ json, format, ...o }) => ({ ...o, format: chosenFormat({ json, format }, "table") })),
+  ),
 );
 
 export type CheckOptions = Awaited<ReturnType<typeof parseOptions>>;
@@ -50,14 +53,12 @@ export function command(gate: GateId, runF: RunF<CheckOptions>): Command {
 }
 
 export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {
-  const path = await import("node:path");
-  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render, renderMarkdown }, { gitTopLevel }, { appendFile }, { lookupLinkedIssues, notSetUpError }, { localDay }] = await Promise.all([
+  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render, renderMarkdown }, { gitTopLevel }, { lookupLinkedIssues, notSetUpError }, { localDay }] = await Promise.all([
     import("../../gates/load-gates.js"),
     import("../../projects/read.js"),
     import("../../gates/judge.js"),
     import("../../gates/render.js"),
     import("../../git/top-level.js"),
-    import("node:fs/promises"),
     import("../../trackers/linked-issues.js"),
     import("../../text/dates.js"),
   ]);

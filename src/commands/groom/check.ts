@@ -17,42 +17,48 @@ const FORMATS = ["table", "json", "markdown"] as const;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export const parseOptions = optionsParser((z) =>
-  z
-    .object({
-      keys: z
-        .array(z.string())
-        .default([])
-        .transform((keys, ctx) => {
-          const upper = keys.map((k) => k.trim().toUpperCase());
-          const bad = keys.find((_, i) => !JIRA_KEY.test(upper[i]!));
-          if (bad !== undefined) ctx.addIssue({ code: "custom", message: `'${bad}' is not a Jira issue key (expected something like CLOUD-42)` });
-          return [...new Set(upper)];
+  z.pipe(
+    z
+      .object({
+        keys: z.pipe(
+          z._default(z.array(z.string()), []),
+          z.transform((keys, ctx) => {
+            const upper = keys.map((k) => k.trim().toUpperCase());
+            const bad = keys.find((_, i) => !JIRA_KEY.test(upper[i]!));
+            if (bad !== undefined) ctx.issues.push({ code: "custom", message: `'${bad}' is not a Jira issue key (expected something like CLOUD-42)`, input: keys });
+            return [...new Set(upper)];
+          }),
+        ),
+        project: z.optional(
+          z.pipe(
+            z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{1,9}$/, "--project expects a Jira project key such as CLOUD")),
+            z.transform((s) => s.toUpperCase()),
+          ),
+        ),
+        label: z.optional(
+          z.string().check(
+            z.trim(),
+            z.minLength(1, "--label expects a label such as grooming"),
+            z.refine((s) => !CONTROL.test(s), "--label expects a label such as grooming, without control characters"),
+          ),
+        ),
+        jql: z.optional(z.string().check(z.trim(), z.minLength(1, "--jql expects a query, such as 'project = CLOUD AND sprint in openSprints()'"))),
+        phase: z.optional(z.enum(PHASES, "--phase expects refine or estimate")),
+        ...outputFormat(z, FORMATS),
+      })
+      .check(
+        z.superRefine((o, ctx) => {
+          const conflict = (message: string) => ctx.addIssue({ code: "custom", message });
+          if (o.keys.length > 0 && o.jql !== undefined) conflict("give issue keys or --jql, not both: each selects the issues by itself");
+          else if (o.keys.length > 0 && (o.project !== undefined || o.label !== undefined)) {
+            conflict(`issue keys select exactly those issues, so ${o.project !== undefined ? "--project" : "--label"} has nothing to do; drop one of them`);
+          } else if (o.jql !== undefined && (o.project !== undefined || o.label !== undefined)) {
+            conflict(`--jql selects the issues by itself, so ${o.project !== undefined ? "--project" : "--label"} has nothing to do; put it in the query instead`);
+          }
         }),
-      project: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9_]{1,9}$/, "--project expects a Jira project key such as CLOUD")
-        .transform((s) => s.toUpperCase())
-        .optional(),
-      label: z
-        .string()
-        .trim()
-        .min(1, "--label expects a label such as grooming")
-        .refine((s) => !CONTROL.test(s), "--label expects a label such as grooming, without control characters")
-        .optional(),
-      jql: z.string().trim().min(1, "--jql expects a query, such as 'project = CLOUD AND sprint in openSprints()'").optional(),
-      phase: z.enum(PHASES, "--phase expects refine or estimate").optional(),
-      ...outputFormat(z, FORMATS),
-    })
-    .superRefine((o, ctx) => {
-      const conflict = (message: string) => ctx.addIssue({ code: "custom", message });
-      if (o.keys.length > 0 && o.jql !== undefined) conflict("give issue keys or --jql, not both: each selects the issues by itself");
-      else if (o.keys.length > 0 && (o.project !== undefined || o.label !== undefined)) {
-        conflict(`issue keys select exactly those issues, so ${o.project !== undefined ? "--project" : "--label"} has nothing to do; drop one of them`);
-      } else if (o.jql !== undefined && (o.project !== undefined || o.label !== undefined)) {
-        conflict(`--jql selects the issues by itself, so ${o.project !== undefined ? "--project" : "--label"} has nothing to do; put it in the query instead`);
-      }
-    })
-    .transform(({ json, format, ...o }) => ({ ...o, format: chosenFormat({ json, format }, "table") })),
+      ),
+    z.transform(({ json, format, ...o }) => ({ ...o, format: chosenFormat({ json, format }, "table") })),
+  ),
 );
 
 export type GroomCheckOptions = Awaited<ReturnType<typeof parseOptions>>;

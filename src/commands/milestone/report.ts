@@ -18,27 +18,25 @@ const SOURCES = ["github", "jira"] as const;
 type SourceName = (typeof SOURCES)[number];
 
 export const parseOptions = optionsParser((z) =>
-  z
-    .object({
-      source: z.enum(SOURCES, "--source expects github or jira").optional(),
-      owner: z
-        .string()
-        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "--owner expects a GitHub login such as acme")
-        .optional(),
+  z.pipe(
+    z.object({
+      source: z.optional(z.enum(SOURCES, "--source expects github or jira")),
+      owner: z.optional(z.string().check(z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "--owner expects a GitHub login such as acme"))),
       // A project number (GitHub) or key (Jira): which one depends on the source, which may come from
       // the config; sourceFlags() checks it as soon as the source is known.
-      project: z.string().optional(),
-      field: z.string().trim().min(1, "--field expects a field name such as Milestone").optional(),
-      input: z.string().min(1, "--input expects a file, or - for standard input").optional(),
-      all: z.boolean().optional(),
+      project: z.optional(z.string()),
+      field: z.optional(z.string().check(z.trim(), z.minLength(1, "--field expects a field name such as Milestone"))),
+      input: z.optional(z.string().check(z.minLength(1, "--input expects a file, or - for standard input"))),
+      all: z.optional(z.boolean()),
       ...outputFormat(z, FORMATS),
-    })
-    .transform(({ json, format, ...o }) => {
+    }),
+    z.transform(({ json, format, ...o }) => {
       const options = { ...o, all: o.all ?? false, format: chosenFormat({ json, format }, "table") };
       // With --source on the command line, a flag that does not fit it is refused before anything is read.
       if (options.source !== undefined) sourceFlags(options.source, options);
       return options;
     }),
+  ),
 );
 
 export type ReportOptions = Awaited<ReturnType<typeof parseOptions>>;

@@ -1,4 +1,6 @@
 /** `cloud project init [title]`: scaffold project.md and rfc.md from templates. */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { Command } from "commander";
 import type { Context } from "../../context.js";
 import type { MilestoneInput } from "../../projects/scaffold.js";
@@ -8,21 +10,23 @@ import { sanitizeText } from "../../io/sanitize.js";
 import { actionFor, collect, examples, optionsParser, type RunF } from "../shape.js";
 
 export const parseOptions = optionsParser((z) => {
-  const text = z.string().optional();
-  return z
-    .object({
+  const text = z.optional(z.string());
+  const flag = z._default(z.boolean(), false);
+  return z.pipe(
+    z.object({
       title: text,
       titleArg: text,
       dri: text,
       epic: text,
-      stakeholder: z.array(z.string()).default([]),
-      milestone: z.array(z.string()).default([]),
-      dir: z.string().trim().min(1, "--dir expects a folder").optional(),
-      yes: z.boolean().default(false),
-      force: z.boolean().default(false),
-      dryRun: z.boolean().default(false),
-    })
-    .transform(({ titleArg, stakeholder, milestone, ...o }) => ({ ...o, title: o.title ?? titleArg, stakeholders: stakeholder, milestones: milestone }));
+      stakeholder: z._default(z.array(z.string()), []),
+      milestone: z._default(z.array(z.string()), []),
+      dir: z.optional(z.string().check(z.trim(), z.minLength(1, "--dir expects a folder"))),
+      yes: flag,
+      force: flag,
+      dryRun: flag,
+    }),
+    z.transform(({ titleArg, stakeholder, milestone, ...o }) => ({ ...o, title: o.title ?? titleArg, stakeholders: stakeholder, milestones: milestone })),
+  );
 });
 
 export type InitOptions = Awaited<ReturnType<typeof parseOptions>>;
@@ -106,8 +110,6 @@ async function ask(ctx: Context, options: InitOptions): Promise<InitOptions> {
 }
 
 export async function run(ctx: Context, input: InitOptions): Promise<number> {
-  const path = await import("node:path");
-  const { existsSync } = await import("node:fs");
   let options = input;
   if (ctx.io.canPrompt && !options.yes) options = await ask(ctx, options);
 

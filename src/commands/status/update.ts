@@ -14,17 +14,21 @@ const FORMATS = ["text", "markdown", "json"] as const;
 const SINCE = "--since expects a day such as 2026-01-05 or a number of days such as 3d";
 
 export const parseOptions = optionsParser((z) =>
-  z
-    .object({
-      since: z
-        .string()
-        .trim()
-        .refine((s) => /^[0-9]{1,4}d$/.test(s) || isCalendarDate(s), SINCE)
-        .transform((s) => (s.endsWith("d") ? { daysAgo: Number(s.slice(0, -1)) } : { day: s }))
-        .optional(),
+  z.pipe(
+    z.object({
+      since: z.optional(
+        z.pipe(
+          z.string().check(
+            z.trim(),
+            z.refine((s) => /^[0-9]{1,4}d$/.test(s) || isCalendarDate(s), SINCE),
+          ),
+          z.transform((s) => (s.endsWith("d") ? { daysAgo: Number(s.slice(0, -1)) } : { day: s })),
+        ),
+      ),
       ...outputFormat(z, FORMATS),
-    })
-    .transform(({ json, format, ...o }) => ({ ...o, format: chosenFormat({ json, format }, "text") })),
+    }),
+    z.transform(({ json, format, ...o }) => ({ ...o, format: chosenFormat({ json, format }, "text") })),
+  ),
 );
 
 export type UpdateOptions = Awaited<ReturnType<typeof parseOptions>>;

@@ -4,7 +4,7 @@
  * by field name (aliased `fieldValueByName`, not every field value of every item), archived, type,
  * and whether its issue or pull request is closed. N items cost ceil(N / 100) requests (one for none).
  */
-import { z } from "zod";
+import { z } from "../../text/zod.js";
 import { RemoteError } from "../../errors.js";
 import { iterationDueOn, toDay, type ItemContent, type MilestoneValue, type ProjectInfo, type ProjectItem } from "../summary.js";
 import { checkAnswer, operation, type CallOptions, type GraphQLErrorInfo, type Transport } from "../../trackers/github/graphql-transport.js";
@@ -45,23 +45,23 @@ export interface ProjectItems {
  * the report does not read.
  */
 const fieldValue = z.object({
-  milestone: z.object({ title: z.string(), dueOn: z.string().nullable() }).nullable().optional(),
-  title: z.string().optional(),
-  startDate: z.string().optional(),
-  duration: z.number().optional(),
-  name: z.string().nullable().optional(),
-  text: z.string().nullable().optional(),
-  number: z.number().nullable().optional(),
+  milestone: z.optional(z.nullable(z.object({ title: z.string(), dueOn: z.nullable(z.string()) }))),
+  title: z.optional(z.string()),
+  startDate: z.optional(z.string()),
+  duration: z.optional(z.number()),
+  name: z.optional(z.nullable(z.string())),
+  text: z.optional(z.nullable(z.string())),
+  number: z.optional(z.nullable(z.number())),
 });
 
 const itemNode = z.object({
   isArchived: z.boolean(),
   type: z.string(),
-  milestone: fieldValue.nullable(),
-  status: fieldValue.nullable(),
-  estimate: fieldValue.nullable(),
+  milestone: z.nullable(fieldValue),
+  status: z.nullable(fieldValue),
+  estimate: z.nullable(fieldValue),
   /** Only `closed`, for issues and pull requests; `type` says which kind of content it is. */
-  content: z.object({ closed: z.boolean().optional() }).nullable(),
+  content: z.nullable(z.object({ closed: z.optional(z.boolean()) })),
 });
 
 type ItemNode = z.infer<typeof itemNode>;
@@ -71,15 +71,15 @@ type FieldValue = z.infer<typeof fieldValue>;
  * A page is checked in two steps: the envelope (with the cursor) at once, the item nodes while the
  * next page is already on its way (see fetchProjectItems).
  */
-const itemNodes = z.array(itemNode.nullable());
+const itemNodes = z.array(z.nullable(itemNode));
 
 const projectPage = z.object({
   title: z.string(),
   url: z.string(),
-  fields: z.object({ nodes: z.array(z.object({ name: z.string(), dataType: z.string() }).partial().nullable()) }).optional(),
+  fields: z.optional(z.object({ nodes: z.array(z.nullable(z.partial(z.object({ name: z.string(), dataType: z.string() })))) })),
   items: z.object({
-    totalCount: z.number().int(),
-    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+    totalCount: z.number().check(z.int()),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.nullable(z.string()) }),
     nodes: z.array(z.unknown()),
   }),
 });
@@ -125,7 +125,7 @@ query ProjectItems($owner: String!, $number: Int!, $after: String, $firstPage: B
     }
   }
 }`,
-  z.object({ repositoryOwner: z.object({ projectV2: projectPage.nullable() }).nullable() }),
+  z.object({ repositoryOwner: z.nullable(z.object({ projectV2: z.nullable(projectPage) })) }),
 );
 
 type ProjectPage = z.infer<typeof projectPage>;

@@ -4,7 +4,7 @@
  * checked with zod, and every failure turned into one of our errors with a sentence a person can act on.
  * @octokit/graphql is imported here, lazily, so `cloud --help` never loads it.
  */
-import type { z } from "zod";
+import type { z } from "../../text/zod.js";
 import { CliError, RemoteError } from "../../errors.js";
 import { defaultRetryPolicy, parseRetryAfter, type RetryDecision, type RetryPolicy } from "../retry.js";
 import { send } from "../request.js";
@@ -15,7 +15,7 @@ import { displayUrl, type Token } from "./github-token.js";
 export interface Operation<T> {
   readonly name: string;
   readonly text: string;
-  readonly data: z.ZodType<T>;
+  readonly data: z.ZodMiniType<T>;
 }
 
 /**
@@ -23,7 +23,7 @@ export interface Operation<T> {
  * Runs of white space are collapsed (the text goes out with every page); our queries hold no string
  * literals, whose spaces would matter.
  */
-export function operation<T>(text: string, data: z.ZodType<T>): Operation<T> {
+export function operation<T>(text: string, data: z.ZodMiniType<T>): Operation<T> {
   const name = /^\s*query\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(text)?.[1];
   if (!name || text.includes('"')) throw new Error(`GraphQL operations must be named queries without string literals: ${text.slice(0, 40)}`);
   return { name, text: text.replace(/\s+/g, " ").trim(), data };
@@ -168,7 +168,7 @@ async function boundedFetch(input: string | URL | Request, init?: RequestInit): 
 }
 
 /** Check (part of) an answer with zod; a mismatch is a RemoteError naming the operation and the path. */
-export function checkAnswer<T>(operationName: string, schema: z.ZodType<T>, data: unknown, at: (string | number)[] = []): T {
+export function checkAnswer<T>(operationName: string, schema: z.ZodMiniType<T>, data: unknown, at: (string | number)[] = []): T {
   const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

@@ -3,7 +3,7 @@
  * up to BATCH_SIZE aliased `repository { issueOrPullRequest }` lookups per request, a few requests
  * at a time. A missing repository or issue is `found: false`, not a failure of the whole batch.
  */
-import { z } from "zod";
+import { z } from "../../text/zod.js";
 import { hasAcceptanceCriteria, hasDescription } from "../../gates/issue-readiness.js";
 import { missingIssue, type IssueRef, type LinkedIssue } from "../refs.js";
 import { chunk, mapLimit } from "../batch.js";
@@ -14,7 +14,7 @@ export type GitHubRef = Extract<IssueRef, { kind: "github" }>;
 export const BATCH_SIZE = 50;
 const PARALLEL_BATCHES = 4;
 
-const assignees = z.object({ nodes: z.array(z.object({ login: z.string() }).nullable()) });
+const assignees = z.object({ nodes: z.array(z.nullable(z.object({ login: z.string() }))) });
 
 const issueOrPullRequest = z.discriminatedUnion("__typename", [
   z.object({
@@ -22,7 +22,7 @@ const issueOrPullRequest = z.discriminatedUnion("__typename", [
     url: z.string(),
     title: z.string(),
     closed: z.boolean(),
-    stateReason: z.string().nullable(),
+    stateReason: z.nullable(z.string()),
     body: z.string(),
     assignees,
   }),
@@ -40,7 +40,7 @@ const issueOrPullRequest = z.discriminatedUnion("__typename", [
 type Found = z.infer<typeof issueOrPullRequest>;
 
 /** Each alias `i<k>` is one lookup; a missing repository nulls the alias, a missing issue its field. */
-const batchAnswer = z.record(z.string(), z.object({ issueOrPullRequest: issueOrPullRequest.nullable() }).nullable());
+const batchAnswer = z.record(z.string(), z.nullable(z.object({ issueOrPullRequest: z.nullable(issueOrPullRequest) })));
 
 /** The query for one batch: `$o<k>`, `$r<k>`, `$n<k>` are the owner, repository and number of lookup k. */
 function batchQuery(size: number) {

@@ -4,7 +4,7 @@
  * the pull requests they merged since a day. Each a named operation through the shared transport,
  * 100 a page, following cursors to the end, asking only for what the update prints.
  */
-import { z } from "zod";
+import { z } from "../../text/zod.js";
 import { RemoteError } from "../../errors.js";
 import { operation, type CallOptions, type Operation, type Transport } from "./graphql-transport.js";
 
@@ -44,19 +44,19 @@ export interface ViewerPullRequests {
   open: OpenPullRequest[];
 }
 
-const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.nullable(z.string()) });
 const repository = z.object({ nameWithOwner: z.string() });
 
 const openNode = z.object({
-  number: z.number().int(),
+  number: z.number().check(z.int()),
   title: z.string(),
   url: z.string(),
   isDraft: z.boolean(),
   createdAt: z.string(),
-  reviewDecision: z.enum(["APPROVED", "CHANGES_REQUESTED", "REVIEW_REQUIRED"]).nullable(),
+  reviewDecision: z.nullable(z.enum(["APPROVED", "CHANGES_REQUESTED", "REVIEW_REQUIRED"])),
   repository,
-  reviews: z.object({ totalCount: z.number().int() }).nullable(),
-  timelineItems: z.object({ nodes: z.array(z.object({ createdAt: z.string().optional() }).nullable()) }),
+  reviews: z.nullable(z.object({ totalCount: z.number().check(z.int()) })),
+  timelineItems: z.object({ nodes: z.array(z.nullable(z.object({ createdAt: z.optional(z.string()) }))) }),
 });
 
 const VIEWER_PULL_REQUESTS = operation(
@@ -85,14 +85,14 @@ query ViewerPullRequests($after: String) {
   z.object({
     viewer: z.object({
       login: z.string(),
-      pullRequests: z.object({ pageInfo, nodes: z.array(openNode.nullable()) }),
+      pullRequests: z.object({ pageInfo, nodes: z.array(z.nullable(openNode)) }),
     }),
   }),
 );
 
 /** A search finds issues too; `... on PullRequest` leaves those empty. */
 const mergedNode = z.union([
-  z.object({ number: z.number().int(), title: z.string(), url: z.string(), mergedAt: z.string().nullable(), repository }),
+  z.object({ number: z.number().check(z.int()), title: z.string(), url: z.string(), mergedAt: z.nullable(z.string()), repository }),
   z.strictObject({}),
 ]);
 
@@ -106,7 +106,7 @@ query MergedPullRequests($search: String!, $after: String) {
     }
   }
 }`,
-  z.object({ search: z.object({ pageInfo, nodes: z.array(mergedNode.nullable()) }) }),
+  z.object({ search: z.object({ pageInfo, nodes: z.array(z.nullable(mergedNode)) }) }),
 );
 
 type PageOf<T> = { pageInfo: z.infer<typeof pageInfo>; nodes: T[] };

@@ -3,7 +3,7 @@
  * shared policy says, its failure mapped to a RemoteError, its answer checked with zod, every search
  * paged to its end. Loaded only by connectJira.
  */
-import { z } from "zod";
+import { z } from "../../text/zod.js";
 import type { Version2Client } from "jira.js/version2";
 import { JIRA_KEY, missingIssue, type LinkedIssue } from "../refs.js";
 import { didYouMean } from "../../text/suggest.js";
@@ -58,7 +58,7 @@ export function createJiraClient(apiFor: () => Promise<JiraApi>, settings: JiraS
   const getApi = () => (resolving ??= apiFor());
 
   /** Send one request with retries; map its failure; check its answer. */
-  async function send<S extends z.ZodType>(label: RequestLabel, schema: S, request: () => Promise<unknown>): Promise<z.output<S>> {
+  async function send<S extends z.ZodMiniType>(label: RequestLabel, schema: S, request: () => Promise<unknown>): Promise<z.output<S>> {
     const { deployment } = await getApi();
     // axios enforces the timeout and the run's signal itself (set on the client): jira.js takes no per-call signal.
     const body = await sendRequest(
@@ -375,7 +375,7 @@ function chooseFlaggedField(fields: readonly JiraField[]): string | null {
   return (named.find((f) => f.schema?.custom === FLAGGED_TYPE) ?? named[0])?.id ?? null;
 }
 
-const serverInfoSchema = z.looseObject({ deploymentType: z.string().optional() });
+const serverInfoSchema = z.looseObject({ deploymentType: z.optional(z.string()) });
 
 const deploymentOf = (info: unknown): Deployment => {
   const parsed = serverInfoSchema.safeParse(info);
