@@ -199,19 +199,25 @@ function describeCause(error: unknown): string {
   return parts.join("\nCaused by: ");
 }
 
-/** `cloud --help` as the program prints it; the build saves it for the shim to serve without loading us. */
-export async function renderHelp(): Promise<string> {
-  let text = "";
+/**
+ * Run the program on in-memory streams, with no terminal and no environment, and return what it printed.
+ * The build renders `cloud --help` with it for the shim to serve, and runs a few commands with it to
+ * warm the code cache it saves.
+ */
+export async function runInMemory(argv: readonly string[], cwd = process.cwd()): Promise<{ code: number; output: string }> {
+  let output = "";
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
+      output += chunk.toString();
       done();
     },
   });
   const io: IOStreams = { stdin: new PassThrough(), stdout: sink, stderr: sink, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, color: false, canPrompt: false };
-  await runCli({ argv: ["--help"], io, env: {}, cwd: process.cwd() });
-  return text;
+  const code = await runCli({ argv, io, env: {}, cwd });
+  return { code, output };
 }
+
+export { useImporter } from "./package.js";
 
 export async function main(): Promise<void> {
   const env = process.env;

@@ -22,3 +22,19 @@ export const packageRoot = findRoot(path.dirname(fileURLToPath(import.meta.url))
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
 }
+
+type Importer = (specifier: string) => Promise<unknown>;
+
+// The heavy libraries (jira.js, @octokit/graphql, @inquirer/prompts) are installed ES modules, loaded when
+// a command first needs one. bin/cloud.js runs the bundle from V8's code cache, where a bare import() has
+// no module loader behind it, so it hands in its own (useImporter) before the program starts.
+let importer: Importer = (specifier) => import(specifier);
+
+export function useImporter(load: Importer): void {
+  importer = load;
+}
+
+/** Import an installed package by name: `await importPackage<typeof import("x")>("x")`. */
+export function importPackage<T>(specifier: string): Promise<T> {
+  return importer(specifier) as Promise<T>;
+}

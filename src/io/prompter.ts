@@ -4,6 +4,7 @@
  */
 import { InterruptedError } from "../errors.js";
 import type { IOStreams } from "./streams.js";
+import { importPackage } from "../package.js";
 
 export interface InputQuestion {
   message: string;
@@ -33,7 +34,7 @@ function mapPromptError(error: unknown): never {
 
 export function createInquirerPrompter(io: IOStreams): Prompter {
   const context = { input: io.stdin, output: io.stderr, clearPromptOnDone: false };
-  const load = () => import("@inquirer/prompts");
+  const load = () => importPackage<typeof import("@inquirer/prompts")>("@inquirer/prompts");
   return {
     async input(q) {
       const { input } = await load();

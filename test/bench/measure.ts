@@ -22,8 +22,9 @@ export function baseBuild(env: NodeJS.ProcessEnv = process.env): Build | undefin
   if (!dir) return undefined;
   const root = path.resolve(dir);
   const bin = path.join(root, "bin", "cloud.js");
-  if (!existsSync(bin) || !existsSync(path.join(root, "dist", "cli.js"))) {
-    throw new Error(`BENCH_BASE=${dir}: expected bin/cloud.js and a built dist/cli.js there (run npm run build in it)`);
+  // dist/cli.cjs since the bundle is one CommonJS file; dist/cli.js in older builds.
+  if (!existsSync(bin) || !["cli.cjs", "cli.js"].some((file) => existsSync(path.join(root, "dist", file)))) {
+    throw new Error(`BENCH_BASE=${dir}: expected bin/cloud.js and a built dist/ there (run npm run build in it)`);
   }
   return { label: path.basename(root), bin };
 }

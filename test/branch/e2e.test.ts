@@ -27,7 +27,7 @@ function cloud(args: string[], cwd: string, env: Record<string, string>): Promis
 }
 
 beforeAll(() => {
-  if (!existsSync(path.join(REPO, "dist/cli.js"))) throw new Error("dist/cli.js is missing: run `npm run build` first");
+  if (!existsSync(path.join(REPO, "dist/cli.cjs"))) throw new Error("dist/cli.cjs is missing: run `npm run build` first");
 });
 
 describe("the built binary: cloud branch", () => {

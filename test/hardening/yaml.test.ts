@@ -75,7 +75,7 @@ describe("nesting depth", () => {
   });
 
   const bin = fileURLToPath(new URL("../../bin/cloud.js", import.meta.url));
-  it.runIf(existsSync(fileURLToPath(new URL("../../dist/cli.js", import.meta.url))))("the built binary exits 2, not killed by V8", async () => {
+  it.runIf(existsSync(fileURLToPath(new URL("../../dist/cli.cjs", import.meta.url))))("the built binary exits 2, not killed by V8", async () => {
     const cwd = projectWith(`stakeholders: ${"[".repeat(8000)}`);
     const result = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
       execFile(process.execPath, [bin, "dor", "check", "--offline"], { cwd, env: baseEnv() as NodeJS.ProcessEnv }, (error, _stdout, stderr) => {

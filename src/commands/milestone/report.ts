@@ -5,6 +5,7 @@
  * flags, picks the source, and prints the report as a table, plain text, JSON or Markdown.
  * Imports only light modules at the top: zod, the clients and the output helpers load in run().
  */
+import path from "node:path";
 import { Command } from "commander";
 import type { Config } from "../../config/schema.js";
 import type { Context } from "../../context.js";
@@ -258,7 +259,7 @@ async function fromInput(ctx: Context, out: Output, input: string, fields: Field
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 async function readInputFile(ctx: Context, file: string): Promise<string> {
-  const [{ readTextFile }, path] = await Promise.all([import("../../io/bounded-read.js"), import("node:path")]);
+  const { readTextFile } = await import("../../io/bounded-read.js");
   return readTextFile(path.resolve(ctx.cwd, file), {
     maxBytes: MAX_INPUT_BYTES,
     what: "--input file",

@@ -10,6 +10,7 @@ import { defaultRetryPolicy, parseRetryAfter, type RetryDecision, type RetryPoli
 import { send } from "../request.js";
 import { DEFAULT_TIMEOUT_MS } from "../timeout.js";
 import { displayUrl, type Token } from "./github-token.js";
+import { importPackage } from "../../package.js";
 
 /** A named GraphQL query and the zod schema its `data` must match. */
 export interface Operation<T> {
@@ -97,7 +98,7 @@ export function splitEndpoint(endpoint: URL): { baseUrl: string; url: string } {
 }
 
 export async function createTransport(options: TransportOptions): Promise<Transport> {
-  const { graphql } = await import("@octokit/graphql");
+  const { graphql } = await importPackage<typeof import("@octokit/graphql")>("@octokit/graphql");
   const { endpoint, token } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const policy: RetryPolicy = { ...GITHUB_RETRY_POLICY, ...options.retry };

@@ -22,6 +22,7 @@ import { UsageError } from "../../errors.js";
 import type { Env } from "../../io/streams.js";
 import type { RetryPolicy } from "../retry.js";
 import { requestTimeoutMs } from "../timeout.js";
+import { importPackage } from "../../package.js";
 
 export interface JiraIssueSummary {
   key: string;
@@ -109,8 +110,8 @@ export const MAX_JIRA_RESPONSE_BYTES = 32 * 1024 * 1024;
 export async function connectJira(options: ConnectJiraOptions): Promise<JiraClient> {
   const settings = jiraSettings(options.env, options.config);
   const [{ Version2Client }, { Version3Client }, { cloudApi, dataCenterApi }, { createJiraClient, detectDeployment }] = await Promise.all([
-    import("jira.js/version2"),
-    import("jira.js/version3"),
+    importPackage<typeof import("jira.js/version2")>("jira.js/version2"),
+    importPackage<typeof import("jira.js/version3")>("jira.js/version3"),
     import("./jira-api.js"),
     import("./jira-client.js"),
   ]);
