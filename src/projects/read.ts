@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, UsageError, type InputProblemAt } from "../errors.js";
-import { fileErrorReason, MAX_DOCUMENT_BYTES, MAX_FRONT_MATTER_BYTES, readTextFileSync } from "../io/bounded-read.js";
+import { fileErrorReason, MAX_DOCUMENT_BYTES, MAX_FRONT_MATTER_BYTES, readTextFileSync, readTextFileSyncIfPresent } from "../io/bounded-read.js";
 import { parseProjectDocument, type ProjectDocument } from "./front-matter.js";
 import { parseSections } from "./sections.js";
 import type { SectionSource } from "../gates/judge.js";
@@ -101,21 +101,29 @@ export function loadProject(file: string, cwd: string): LoadedProject {
   const documents: SectionSource[] = [];
   const rfcDoc = project.frontMatter.rfc?.doc;
   const rfcPath = rfcDoc && !/^[a-z][a-z0-9+.-]*:\/\//i.test(rfcDoc) ? path.resolve(dir, rfcDoc) : path.join(dir, RFC_FILE);
-  if (existsSync(rfcPath) && rfcPath !== file) {
+  // What is known to exist is not asked again: the judge asks about the RFC, which was just read.
+  const present = new Map<string, boolean>([[file, true]]);
+  if (rfcPath !== file) {
     const rfcShown = displayPath(rfcPath, cwd);
-    const rfcText = readTextFileSync(rfcPath, {
+    const rfcText = readTextFileSyncIfPresent(rfcPath, {
       maxBytes: MAX_DOCUMENT_BYTES,
       what: "RFC",
       shown: rfcShown,
       ...(rfcDoc ? { hint: `Point rfc.doc in ${shown} at the project's Markdown RFC.` } : {}),
     });
-    documents.push({ file: rfcShown, sections: parseSections(rfcText) });
+    present.set(rfcPath, rfcText !== undefined);
+    if (rfcText !== undefined) documents.push({ file: rfcShown, sections: parseSections(rfcText) });
   }
   documents.push({ file: shown, sections: parseSections(project.body, project.bodyLine) });
   return {
     project,
     documents,
     dir,
-    exists: (relative) => existsSync(path.resolve(dir, relative)),
+    exists: (relative) => {
+      const absolute = path.resolve(dir, relative);
+      let found = present.get(absolute);
+      if (found === undefined) present.set(absolute, (found = existsSync(absolute)));
+      return found;
+    },
   };
 }

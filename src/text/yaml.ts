@@ -92,7 +92,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): YamlSource {
       hint: "Fix the YAML syntax at that position.",
     });
   }
-  const keys = checkKeys(doc);
+  const keys = walkKeys(doc);
   if (keys.duplicate) {
     const { key, first, second } = keys.duplicate;
     throw new InputError(`invalid YAML: map keys must be unique; '${key}' is already a key on line ${position(first).line}`, {
@@ -108,10 +108,9 @@ export function parseYaml(text: string, options: ParseYamlOptions): YamlSource {
       location: `${options.file}:${1 + lineOffset}:1`,
     });
   }
-  const locate = (path: YamlPath, which: "key" | "value" = "value"): Position => {
-    const range = rangeAt(doc, path, which);
-    return position(range ?? 0);
-  };
+  // The document is dropped here: a check holds every project at once, and positions are all it needs.
+  const { offsets } = keys;
+  const locate = (path: YamlPath, which: "key" | "value" = "value"): Position => position(offsetAt(offsets, path, which));
   return {
     file: options.file,
     value,
@@ -166,25 +165,54 @@ function firstTooDeep(tokens: readonly CST.Token[], max: number): number | undef
 interface KeyCheck {
   duplicate?: { key: string; first: number; second: number };
   proto: YamlPath[];
+  offsets: Offsets;
 }
 
 /**
- * One Set per mapping, keyed as the value will be (the text of a scalar key), so two keys that make the
- * same property are a duplicate. Collection and alias keys are left to the schema. No recursion.
+ * Where each value (and each mapping key) starts, by path: what `locate` answers from, once the
+ * document is gone. A path is each of its segments after a NUL, which no key a person writes contains.
  */
-function checkKeys(doc: Document.Parsed): KeyCheck {
+interface Offsets {
+  value: Map<string, number>;
+  key: Map<string, number>;
+}
+
+const SEP = "\u0000";
+const pathKey = (path: YamlPath): string => path.map((segment) => SEP + String(segment)).join("");
+
+/**
+ * One walk over the document, without recursion: the offsets, and the key checks. One Set per mapping,
+ * keyed as the value will be (the text of a scalar key), so two keys that make the same property are a
+ * duplicate. Collection and alias keys are left to the schema.
+ */
+function walkKeys(doc: Document.Parsed): KeyCheck {
   const proto: { path: YamlPath; offset: number }[] = [];
   let duplicate: KeyCheck["duplicate"];
-  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: doc.contents, path: [] }];
+  const offsets: Offsets = { value: new Map(), key: new Map() };
+  const root = doc.contents as Node | null;
+  offsets.value.set("", root?.range?.[0] ?? 0);
+  const stack: { node: unknown; path: PropertyKey[]; id: string; at: number }[] = [{ node: root, path: [], id: "", at: root?.range?.[0] ?? 0 }];
+  const child = (parent: { id: string; path: readonly PropertyKey[] }, segment: PropertyKey, node: unknown, at: number, keyAt?: number) => {
+    const id = parent.id + SEP + String(segment);
+    // The first pair of a name wins, as a lookup by name finds it.
+    if (!offsets.value.has(id)) {
+      offsets.value.set(id, at);
+      if (keyAt !== undefined) offsets.key.set(id, keyAt);
+    }
+    stack.push({ node, path: [...parent.path, segment], id, at });
+  };
   while (stack.length > 0) {
-    const { node, path } = stack.pop()!;
+    const entry = stack.pop()!;
+    const { node, path } = entry;
     if (isMap(node)) {
       const seen = new Map<string, number>();
       for (const pair of node.items as Pair[]) {
         const key = pair.key;
+        const keyAt = (key as Node | null)?.range?.[0];
+        const at = (pair.value as Node | null)?.range?.[0] ?? keyAt ?? entry.at;
         if (isScalar(key)) {
           const name = key.value === null ? "" : String(key.value);
-          const offset = key.range?.[0] ?? 0;
+          const offset = keyAt ?? 0;
           const first = seen.get(name);
           if (first !== undefined) {
             if (!duplicate || offset < duplicate.second) duplicate = { key: name, first, second: offset };
@@ -192,16 +220,29 @@ function checkKeys(doc: Document.Parsed): KeyCheck {
             seen.set(name, offset);
           }
           if (name === "__proto__") proto.push({ path: [...path, name], offset });
-          stack.push({ node: pair.value, path: [...path, name] });
+          child(entry, name, pair.value, at, keyAt);
         } else {
-          stack.push({ node: pair.value, path: [...path, String(isAlias(key) ? key.source : key)] });
+          child(entry, isAlias(key) ? key.source : scalarKey(key), pair.value, at, keyAt);
         }
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => stack.push({ node: item, path: [...path, index] }));
+      node.items.forEach((item, index) => child(entry, index, item, (item as Node | null)?.range?.[0] ?? entry.at));
     }
   }
-  return { duplicate, proto: proto.sort((a, b) => a.offset - b.offset).map((p) => p.path) };
+  return { duplicate, proto: proto.sort((a, b) => a.offset - b.offset).map((p) => p.path), offsets };
+}
+
+/** The start of the value (or key) at `path`, or of the closest parent that exists. */
+function offsetAt(offsets: Offsets, path: YamlPath, which: "key" | "value"): number {
+  if (which === "key") {
+    const keyAt = offsets.key.get(pathKey(path));
+    if (keyAt !== undefined) return keyAt;
+  }
+  for (let length = path.length; length > 0; length--) {
+    const at = offsets.value.get(pathKey(path.slice(0, length)));
+    if (at !== undefined) return at;
+  }
+  return offsets.value.get("") ?? 0;
 }
 
 /**
@@ -217,29 +258,6 @@ function unclosedFlowStart(doc: Document, problem: YAMLError): number | undefine
     },
   });
   return start;
-}
-
-function rangeAt(doc: Document, path: YamlPath, which: "key" | "value"): number | undefined {
-  let node: unknown = doc.contents;
-  let found: number | undefined = (node as Node | null)?.range?.[0];
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i];
-    const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((item: Pair) => scalarKey(item.key) === String(segment));
-      if (!pair) return found;
-      const keyStart = (pair.key as Node | null)?.range?.[0];
-      if (last && which === "key" && keyStart !== undefined) return keyStart;
-      node = pair.value;
-      found = (pair.value as Node | null)?.range?.[0] ?? keyStart ?? found;
-    } else if (isSeq(node) && typeof segment === "number") {
-      node = node.items[segment];
-      found = (node as Node | null)?.range?.[0] ?? found;
-    } else {
-      return found;
-    }
-  }
-  return found;
 }
 
 function scalarKey(key: unknown): string {

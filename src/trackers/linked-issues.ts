@@ -21,13 +21,17 @@ export interface LinkedLookup {
 
 type Kind = IssueRef["kind"];
 
+/** The answer offline: nothing is asked, every reference is skipped. */
+export const OFFLINE_LOOKUP: LinkedLookup = { get: () => undefined, skipReason: () => "--offline", notSetUp: [] };
+
 export async function lookupLinkedIssues(ctx: Context, refs: readonly IssueRef[], options: { offline: boolean }): Promise<LinkedLookup> {
+  if (options.offline) return OFFLINE_LOOKUP;
   const facts = new Map<string, LinkedIssue>();
   const reasons = new Map<Kind, string>();
   const notSetUp: UsageError[] = [];
   const connectors: Record<Kind, () => Promise<Tracker>> = { jira: ctx.jira, github: ctx.github };
 
-  if (!options.offline && refs.length > 0) {
+  if (refs.length > 0) {
     const byKind = new Map<Kind, Map<string, IssueRef>>();
     for (const ref of refs) {
       const group = byKind.get(ref.kind) ?? new Map<string, IssueRef>();
@@ -61,7 +65,7 @@ export async function lookupLinkedIssues(ctx: Context, refs: readonly IssueRef[]
   }
   return {
     get: (ref) => facts.get(ref.text),
-    skipReason: (ref) => (options.offline ? "--offline" : (reasons.get(ref.kind) ?? "not fetched")),
+    skipReason: (ref) => reasons.get(ref.kind) ?? "not fetched",
     notSetUp,
   };
 }

@@ -8,6 +8,8 @@ import { Command } from "commander";
 import type { Context } from "../../context.js";
 import { criteriaHelp } from "../../gates/criteria-help.js";
 import type { GateId } from "../../gates/definitions.js";
+import type { ProjectResult } from "../../gates/judge.js";
+import type { LoadedProject } from "../../projects/read.js";
 import { InputError, InputErrors, problemsOf, RefusedError, UsageError, type InputProblemAt } from "../../errors.js";
 import type { GateReport, InputProblem } from "../../gates/render.js";
 import { actionFor, chosenFormat, examples, optionsParser, outputFormat, withOutputFlags, type RunF } from "../shape.js";
@@ -53,7 +55,7 @@ export function command(gate: GateId, runF: RunF<CheckOptions>): Command {
 }
 
 export async function run(ctx: Context, gateId: GateId, options: CheckOptions): Promise<number> {
-  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render, renderMarkdown }, { gitTopLevel }, { lookupLinkedIssues, notSetUpError }, { localDay }] = await Promise.all([
+  const [{ loadGates }, load, { evaluate, checkWaiverIds, linkedRefs }, { render, renderMarkdown }, { gitTopLevel }, { lookupLinkedIssues, notSetUpError, OFFLINE_LOOKUP }, { localDay }] = await Promise.all([
     import("../../gates/load-gates.js"),
     import("../../projects/read.js"),
     import("../../gates/judge.js"),
@@ -83,24 +85,28 @@ export async function run(ctx: Context, gateId: GateId, options: CheckOptions): 
   }
   files = [...new Set(files)];
 
-  const projects = files.flatMap((file) => {
-    const shown = load.displayPath(file, ctx.cwd);
+  const day = localDay(ctx.now());
+  // Offline there is nothing to look up, so each project is judged as soon as it is read and only its
+  // result is kept; online, the linked issues of every project are looked up together first.
+  // Offline there is nothing to look up, so each project is judged as soon as it is read and only its
+  // result is kept (a check of many projects holds one at a time); online, the linked issues of every
+  // project are looked up together first.
+  const results: ProjectResult[] = [];
+  const projects: LoadedProject[] = [];
+  for (const file of files) {
     try {
       const project = load.loadProject(file, ctx.cwd);
       checkWaiverIds(project.project, gates);
-      return [project];
+      if (options.offline) results.push(evaluate(gate, { ...project, linked: OFFLINE_LOOKUP, today: day }));
+      else projects.push(project);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      failures.push({ path: shown, error });
-      return [];
+      failures.push({ path: load.displayPath(file, ctx.cwd), error });
     }
-  });
-
-  const day = localDay(ctx.now());
+  }
   const refs = projects.flatMap((p) => linkedRefs(gate, p.project.frontMatter, day));
   const linked = await lookupLinkedIssues(ctx, refs, { offline: options.offline });
-
-  const results = projects.map((p) => evaluate(gate, { ...p, linked, today: day }));
+  for (const project of projects) results.push(evaluate(gate, { ...project, linked, today: day }));
   // A tracker that was needed and is not set up: everything else is judged and printed, and the
   // gate does not pass unchecked.
   const missing = notSetUpError(linked);
