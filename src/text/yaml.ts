@@ -29,6 +29,7 @@ import {
 } from "yaml";
 import type { z } from "./zod.js";
 import { InputError, InputErrors, type InputProblemAt } from "../errors.js";
+import { childId, parsePlainYaml, pathId, type Offsets } from "./plain-yaml.js";
 import { didYouMean } from "./suggest.js";
 
 export type YamlPath = readonly PropertyKey[];
@@ -60,7 +61,41 @@ export interface ParseYamlOptions {
   lineOffset?: number;
 }
 
+/**
+ * YAML with positions. The plain YAML most files are written in is read by plain-yaml.ts, in a
+ * fraction of the time; the rest by the yaml library (parseYamlFully), which also words every error.
+ */
 export function parseYaml(text: string, options: ParseYamlOptions): YamlSource {
+  const plain = parsePlainYaml(text);
+  if (!plain) return parseYamlFully(text, options);
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  return located(plain.value, plain.offsets, [], lineCounter, options);
+}
+
+/** The value at each path, and where it starts: what the parse leaves for messages and reports. */
+function located(value: unknown, offsets: Offsets, protoKeys: YamlPath[], lineCounter: LineCounter, options: ParseYamlOptions): YamlSource {
+  const lineOffset = options.lineOffset ?? 0;
+  const locate = (path: YamlPath, which: "key" | "value" = "value"): Position => {
+    const p = lineCounter.linePos(offsetAt(offsets, path, which));
+    return { line: p.line + lineOffset, column: p.col };
+  };
+  return {
+    file: options.file,
+    value,
+    locate,
+    where: (path, which) => {
+      const p = locate(path, which);
+      return `${options.file}:${p.line}:${p.column}`;
+    },
+    line: (path, which) => `${options.file}:${locate(path, which).line}`,
+    protoKeys,
+  };
+}
+
+/** All of YAML, by the yaml library; hostile input bounded as the header says. */
+export function parseYamlFully(text: string, options: ParseYamlOptions): YamlSource {
   const lineOffset = options.lineOffset ?? 0;
   const lineCounter = new LineCounter();
   const position = (offset: number): Position => {
@@ -108,20 +143,8 @@ export function parseYaml(text: string, options: ParseYamlOptions): YamlSource {
       location: `${options.file}:${1 + lineOffset}:1`,
     });
   }
-  // The document is dropped here: a check holds every project at once, and positions are all it needs.
-  const { offsets } = keys;
-  const locate = (path: YamlPath, which: "key" | "value" = "value"): Position => position(offsetAt(offsets, path, which));
-  return {
-    file: options.file,
-    value,
-    locate,
-    where: (path, which) => {
-      const p = locate(path, which);
-      return `${options.file}:${p.line}:${p.column}`;
-    },
-    line: (path, which) => `${options.file}:${locate(path, which).line}`,
-    protoKeys: keys.proto,
-  };
+  // The document is dropped here: a check holds many projects at once, and positions are all it needs.
+  return located(value, keys.offsets, keys.proto, lineCounter, options);
 }
 
 /** What parseDocument does, from tokens already parsed: one document, composed without uniqueKeys. */
@@ -169,19 +192,8 @@ interface KeyCheck {
 }
 
 /**
- * Where each value (and each mapping key) starts, by path: what `locate` answers from, once the
- * document is gone. A path is each of its segments after a NUL, which no key a person writes contains.
- */
-interface Offsets {
-  value: Map<string, number>;
-  key: Map<string, number>;
-}
-
-const SEP = "\u0000";
-const pathKey = (path: YamlPath): string => path.map((segment) => SEP + String(segment)).join("");
-
-/**
- * One walk over the document, without recursion: the offsets, and the key checks. One Set per mapping,
+ * One walk over the document, without recursion: where each value and key starts (what `locate`
+ * answers from once the document is gone), and the key checks. One Set per mapping,
  * keyed as the value will be (the text of a scalar key), so two keys that make the same property are a
  * duplicate. Collection and alias keys are left to the schema.
  */
@@ -193,7 +205,7 @@ function walkKeys(doc: Document.Parsed): KeyCheck {
   offsets.value.set("", root?.range?.[0] ?? 0);
   const stack: { node: unknown; path: PropertyKey[]; id: string; at: number }[] = [{ node: root, path: [], id: "", at: root?.range?.[0] ?? 0 }];
   const child = (parent: { id: string; path: readonly PropertyKey[] }, segment: PropertyKey, node: unknown, at: number, keyAt?: number) => {
-    const id = parent.id + SEP + String(segment);
+    const id = childId(parent.id, segment);
     // The first pair of a name wins, as a lookup by name finds it.
     if (!offsets.value.has(id)) {
       offsets.value.set(id, at);
@@ -235,11 +247,11 @@ function walkKeys(doc: Document.Parsed): KeyCheck {
 /** The start of the value (or key) at `path`, or of the closest parent that exists. */
 function offsetAt(offsets: Offsets, path: YamlPath, which: "key" | "value"): number {
   if (which === "key") {
-    const keyAt = offsets.key.get(pathKey(path));
+    const keyAt = offsets.key.get(pathId(path));
     if (keyAt !== undefined) return keyAt;
   }
   for (let length = path.length; length > 0; length--) {
-    const at = offsets.value.get(pathKey(path.slice(0, length)));
+    const at = offsets.value.get(pathId(path.slice(0, length)));
     if (at !== undefined) return at;
   }
   return offsets.value.get("") ?? 0;
