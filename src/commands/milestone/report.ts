@@ -180,7 +180,7 @@ async function fromJira(ctx: Context, key: string | null | undefined, all: boole
   const progress = progressLine(ctx);
   const fetched = await fetchJiraVersions(jira, key, {
     all,
-    onProgress: (done, total) => progress.update(`Fetching the issues of ${key}'s versions: ${done} of ${total}`),
+    onProgress: (done, total) => progress.update(() => `Fetching the issues of ${key}'s versions: ${done} of ${total}`),
   }).finally(progress.done);
   const report = buildVersionReport(fetched.project, fetched.versions, fetched.issues, { all, now });
   return { report, nothing: noVersions(key, fetched.versions, all) };
@@ -208,7 +208,7 @@ async function fromGitHubProject(ctx: Context, out: Output, options: { owner?: s
       { owner, number, ...fields },
       {
         signal: ctx.signal,
-        onProgress: (done, total) => progress.update(`Fetching items of ${where}: ${done.toLocaleString("en")} of ${total.toLocaleString("en")}`),
+        onProgress: (done, total) => progress.update(() => `Fetching items of ${where}: ${done.toLocaleString("en")} of ${total.toLocaleString("en")}`),
         onWait: (message) => progress.note(`${out.errChalk.yellow("warning:")} ${message}`),
       },
     )
@@ -295,9 +295,10 @@ function progressLine(ctx: Context) {
     shown = false;
   };
   return {
-    update(text: string) {
+    /** The text is made only when it is shown: formatting numbers for every page is not free. */
+    update(text: () => string) {
       if (!stderrIsTTY) return;
-      stderr.write(`\r\x1b[2K${text}`);
+      stderr.write(`\r\x1b[2K${text()}`);
       shown = true;
     },
     /** "Trying again in 2s" is progress for a person watching; scripts and logs get only the outcome (as with --debug). */
