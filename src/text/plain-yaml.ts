@@ -66,7 +66,7 @@ export function parsePlainYaml(text: string): { value: unknown; offsets: Offsets
 class Reader {
   private readonly lines: Line[] = [];
   private next = 0;
-  readonly offsets: Offsets = { value: new Map(), key: new Map() };
+  private readonly offsets: Offsets = { value: new Map(), key: new Map() };
 
   constructor(private readonly text: string) {
     for (let start = 0; start <= text.length; ) {

@@ -46,7 +46,6 @@ export const z = {
   NEVER: mini.NEVER,
 };
 
-// eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace z {
   export type ZodMiniType<O = unknown, I = unknown> = mini.ZodMiniType<O, I>;
   export type output<T> = mini.output<T>;
