@@ -27,6 +27,8 @@
  * copied, when there is nothing to do.
  */
 
+import { isSpace } from "../text/whitespace.js";
+
 /** Any character that sanitizeText changes (LF and TAB are kept; CR is looked at). */
 const NEEDS_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 /** Any character that sanitizeLine changes. */
@@ -108,21 +110,7 @@ export function sanitizeLine(text: string): string {
  * so nothing it would skip is missed here.
  */
 function isRunnerWhitespace(code: number): boolean {
-  return (
-    (code >= 0x09 && code <= 0x0d) ||
-    code === 0x20 ||
-    code === 0x85 ||
-    code === 0xa0 ||
-    code === 0x1680 ||
-    code === 0x180e ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
+  return isSpace(code) || code === 0x85 || code === 0x180e;
 }
 
 const COLON = 0x3a;

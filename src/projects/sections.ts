@@ -3,6 +3,7 @@
  * Guidance is written as HTML comments, so a section holding only comments and blank lines
  * counts as not written. Headings inside fenced code blocks or comments are not headings.
  */
+import { isSpace } from "../text/whitespace.js";
 
 export interface Section {
   heading: string;
@@ -33,23 +34,6 @@ export function normalizeHeading(heading: string): string {
 
 function isTrailingPunctuation(code: number): boolean {
   return code === 0x3a || code === 0x2e || isSpace(code);
-}
-
-/** What `\s` matches in a JavaScript pattern. */
-function isSpace(code: number): boolean {
-  return (
-    (code >= 0x09 && code <= 0x0d) ||
-    code === 0x20 ||
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
 }
 
 /** What `.` does not match in a JavaScript pattern without the `s` flag. */
